@@ -1,0 +1,7 @@
+package io.flinkvision.operators.inference;
+
+/** Where inference runs. */
+public enum Device {
+    CPU,
+    CUDA
+}
