@@ -246,7 +246,7 @@ public final class Demo {
 
         static String help() {
             return """
-                    Usage: bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]
+                    Usage: jobs/bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]
 
                     Demo flags:
                       --input PATH        video file or folder of images (default: ../shared/images/slideshow_640x480_25fps.mp4)

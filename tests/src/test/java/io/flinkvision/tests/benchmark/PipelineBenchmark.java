@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * InferencePipeline}; (3) end to end through a real Kafka broker and a Flink local cluster. Prints
  * frames/s and the ratios (2)/(1) and (3)/(1), plus the single-thread cost of each pixel stage.
  *
- * <p>Run with {@code bin/benchmark [--seconds S] [--batch-size B] [--runs-in-flight R]
+ * <p>Run with {@code tests/bin/benchmark [--seconds S] [--batch-size B] [--runs-in-flight R]
  * [--preprocess-threads P] [--frame-size WxH] [--model PATH] [--e2e-frames N]}. It reports; it
  * gates nothing.
  */
