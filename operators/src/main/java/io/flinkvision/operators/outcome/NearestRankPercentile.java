@@ -39,7 +39,7 @@ public final class NearestRankPercentile {
         if (sorted.length == 0) {
             throw new IllegalStateException("no samples");
         }
-        // percentile * n first, then / 100: for whole percentiles this is exact (0.95 * 20 is not).
+        // percentile * n first, then / 100: exact for whole percentiles (0.55 * 100 is 55.00000000000001).
         long rank = (long) Math.ceil(percentile * sorted.length / 100.0);
         return sorted[(int) Math.max(1, rank) - 1];
     }
