@@ -6,6 +6,7 @@ import io.flinkvision.jobs.kafka.KafkaConnectors;
 import io.flinkvision.operators.functions.BatchingInferenceFunction;
 import io.flinkvision.operators.functions.FrameWatermarks;
 import io.flinkvision.operators.functions.InferenceStage;
+import io.flinkvision.operators.functions.LateOutcomeCounter;
 import io.flinkvision.operators.functions.OutcomeRouter;
 import io.flinkvision.operators.functions.WindowSummaries;
 import io.flinkvision.operators.inference.PipelineSettings;
@@ -23,6 +24,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * The classification job: frames in, labelled frames, window summaries and dead letters out.
@@ -93,14 +95,20 @@ public final class ClassificationJob {
         outcomes.name("batching inference (" + model.name() + ")");
 
         SingleOutputStreamOperator<LabelledFrame> routed = outcomes.process(new OutcomeRouter())
-                .returns(new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(LabelledFrame.class))
+                .returns(OutcomeRouter.LABELLED_TYPE)
                 .uid("router").name("route outcomes");
         routed.sinkTo(labelled).uid("labelled-sink").name("labelled frames");
         routed.getSideOutput(OutcomeRouter.DEAD_LETTERS).sinkTo(deadLetters)
                 .uid("dead-letter-sink").name("dead letters");
 
-        WindowSummaries.apply(outcomes, config.get(WINDOW_SIZE), config.get(ALLOWED_LATENESS))
-                .sinkTo(summaries).uid("summary-sink").name("window summaries");
+        SingleOutputStreamOperator<WindowSummary> windows =
+                WindowSummaries.apply(outcomes, config.get(WINDOW_SIZE), config.get(ALLOWED_LATENESS));
+        windows.sinkTo(summaries).uid("summary-sink").name("window summaries");
+        // Frames too late for their window are still labelled or dead-lettered above; here they are
+        // only counted (metric lateOutcomes), so a window summary's shortfall is visible.
+        windows.getSideOutput(WindowSummaries.LATE_OUTCOMES)
+                .process(new LateOutcomeCounter()).uid("late-outcomes").name("count late outcomes")
+                .sinkTo(new DiscardingSink<>()).uid("late-outcomes-sink").name("discard");
     }
 
     PipelineSettings pipelineSettings() {
