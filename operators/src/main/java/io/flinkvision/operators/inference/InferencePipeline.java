@@ -134,6 +134,11 @@ public final class InferencePipeline implements AutoCloseable {
         return settings;
     }
 
+    /** Whether {@link #close()} was called: no more frames are accepted. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     public long framesIn() {
         return framesIn.sum();
     }
