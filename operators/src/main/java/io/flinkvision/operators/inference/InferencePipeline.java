@@ -1,17 +1,13 @@
 package io.flinkvision.operators.inference;
 
-import io.flinkvision.operators.FrameRejectedException;
 import io.flinkvision.operators.batching.FlushScheduler;
 import io.flinkvision.operators.batching.MicroBatcher;
 import io.flinkvision.operators.classification.TopKClassifier;
 import io.flinkvision.operators.model.ModelSpec;
-import io.flinkvision.schemas.Classification;
 import io.flinkvision.schemas.Frame;
-import io.flinkvision.schemas.ModelIdentity;
 import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,17 +18,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Labels frames: decode + preprocess on a pool of threads, gather the samples into micro-batches,
- * run at most {@code batchesInFlight} batches at a time through the {@link ModelRunner}, and turn
- * each output row into a {@code LabelledFrame}. Every submitted frame gets exactly one outcome: a
- * frame that cannot be labelled, for whatever reason, becomes a {@code DeadLetter}; no future is
- * ever completed exceptionally.
+ * Labels frames: decode + preprocess on a pool of {@code preprocessingThreads}, gather the samples
+ * into micro-batches, run at most {@code batchesInFlight} batches at a time through the
+ * {@link ModelRunner}, and turn each output row into a {@code LabelledFrame}. Every submitted frame
+ * gets exactly one outcome: one that cannot be labelled, whatever the reason, becomes a
+ * {@code DeadLetter}; no future is ever completed exceptionally.
  *
  * <p>The pipeline does not own the runner: close the pipeline first, then the runner, because a
  * native session closed under a running batch crashes the JVM.
@@ -41,37 +36,25 @@ public final class InferencePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
     private static final long CLOSE_LOG_INTERVAL_SECONDS = 10;
 
-    private final ModelRunner runner;
-    private final SamplePreparer preparer;
-    private final RowClassifier classifier;
-    private final ModelIdentity model;
     private final PipelineSettings settings;
-    private final PipelineListener listener;
-    private final Clock wallClock;
     private final LongSupplier nanoClock;
+    private final Outcomes outcomes;
+    private final Preparation preparation;
+    private final BatchRunner batchRunner;
 
     private final ThreadPoolExecutor preprocessing;
     /** As many threads as batches may run at once: the pool size is the in-flight limit. */
     private final ThreadPoolExecutor inference;
-    /** Null when the caller brought its own {@link FlushScheduler}. */
+    /** Null when the builder was given a {@link FlushScheduler}. */
     private final ScheduledExecutorService batchTimer;
     private final MicroBatcher<PendingFrame> batcher;
-
-    private final LongAdder framesIn = new LongAdder();
-    private final LongAdder framesLabelled = new LongAdder();
-    private final LongAdder framesDeadLettered = new LongAdder();
-    private final LongAdder batchesRun = new LongAdder();
     private volatile boolean closed;
 
-    private InferencePipeline(Builder b) {
-        this.runner = b.runner;
-        this.preparer = b.preparer;
-        this.classifier = b.classifier;
-        this.model = b.model;
+    InferencePipeline(InferencePipelineBuilder b) {
         this.settings = b.settings;
-        this.listener = b.listener;
-        this.wallClock = b.wallClock;
         this.nanoClock = b.nanoClock;
+        this.outcomes = new Outcomes(b.listener, b.wallClock);
+        this.batchRunner = new BatchRunner(b.runner, b.classifier, b.model, b.nanoClock, outcomes);
         this.preprocessing = fixedPool(settings.preprocessingThreads(), "flinkvision-preprocess");
         this.inference = fixedPool(settings.batchesInFlight(), "flinkvision-inference");
         FlushScheduler scheduler = b.flushScheduler;
@@ -84,15 +67,16 @@ public final class InferencePipeline implements AutoCloseable {
             this.batchTimer = null;
         }
         this.batcher = new MicroBatcher<>(settings.maxBatchSize(), settings.maxWait(), nanoClock, scheduler, this::dispatch);
+        this.preparation = new Preparation(b.preparer, outcomes, batcher::add);
     }
 
     /** A builder with nothing wired: set runner, preparer, classifier, model and settings. */
-    public static Builder builder() {
-        return new Builder();
+    public static InferencePipelineBuilder builder() {
+        return new InferencePipelineBuilder();
     }
 
     /** A builder wired for production: {@link DecodeAndPreprocess} and {@link TopKClassifier} for {@code spec}. */
-    public static Builder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
+    public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
         return builder()
                 .runner(runner)
                 .settings(settings)
@@ -112,20 +96,19 @@ public final class InferencePipeline implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the inference pipeline is closed: no more frames are accepted");
         }
-        framesIn.increment();
-        listener.frameIn();
+        outcomes.frameIn();
         CompletableFuture<FrameOutcome> result = new CompletableFuture<>();
         Frame frame = envelope.getFrame();
         if (envelope.getError() != null || frame == null) {
             String why = envelope.getError() != null ? envelope.getError() : "the record holds no frame";
-            deadLetter(envelope, result, ReasonCode.NOT_A_FRAME, why);
+            outcomes.deadLetter(envelope, result, ReasonCode.NOT_A_FRAME, why);
             return result;
         }
-        long arrivalNanos = nanoClock.getAsLong();
         try {
-            preprocessing.execute(new PrepareTask(envelope, frame, arrivalNanos, result));
+            preprocessing.execute(preparation.task(envelope, frame, nanoClock.getAsLong(), result));
         } catch (RejectedExecutionException e) {
-            deadLetter(envelope, result, ReasonCode.UNKNOWN, "the inference pipeline closed before the frame was prepared");
+            outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN,
+                    "the inference pipeline closed before the frame was prepared");
         }
         return result;
     }
@@ -139,21 +122,22 @@ public final class InferencePipeline implements AutoCloseable {
         return closed;
     }
 
+    /** Frames submitted. Once {@link #close()} returned, it is framesLabelled + framesDeadLettered. */
     public long framesIn() {
-        return framesIn.sum();
+        return outcomes.framesIn();
     }
 
     public long framesLabelled() {
-        return framesLabelled.sum();
+        return outcomes.framesLabelled();
     }
 
     public long framesDeadLettered() {
-        return framesDeadLettered.sum();
+        return outcomes.framesDeadLettered();
     }
 
     /** Batches handed to the runner, whether their run succeeded or not. */
     public long batchesRun() {
-        return batchesRun.sum();
+        return outcomes.batchesRun();
     }
 
     /**
@@ -168,10 +152,10 @@ public final class InferencePipeline implements AutoCloseable {
             return;
         }
         closed = true;
-        boolean interrupted = !shutDownAndWait(preprocessing, "preprocessing");
+        boolean interrupted = !shutDownAndWait(preprocessing, "preprocessing", false);
         // Preprocessing is over, so nothing can be added any more: hand over the last batch.
         batcher.close();
-        interrupted |= !shutDownAndWait(inference, "batch runs");
+        interrupted = !shutDownAndWait(inference, "batch runs", interrupted) || interrupted;
         if (batchTimer != null) {
             batchTimer.shutdownNow();
         }
@@ -180,106 +164,37 @@ public final class InferencePipeline implements AutoCloseable {
         }
     }
 
-    /** @return false if interrupted: then what had not started is dead-lettered */
-    private boolean shutDownAndWait(ExecutorService executor, String what) {
+    /**
+     * @param giveUp don't wait (the close was already interrupted): stop at once
+     * @return false if it did not wait for the end: then what had not started is dead-lettered
+     */
+    private static boolean shutDownAndWait(ExecutorService executor, String what, boolean giveUp) {
         executor.shutdown();
         try {
-            while (!executor.awaitTermination(CLOSE_LOG_INTERVAL_SECONDS, TimeUnit.SECONDS)) {
+            while (!giveUp && !executor.awaitTermination(CLOSE_LOG_INTERVAL_SECONDS, TimeUnit.SECONDS)) {
                 LOG.info("Closing the inference pipeline: still waiting for {} to finish", what);
             }
-            return true;
-        } catch (InterruptedException e) {
-            for (Runnable notStarted : executor.shutdownNow()) {
-                if (notStarted instanceof FrameTask task) {
-                    task.abandon("the inference pipeline was interrupted while closing");
-                }
+            if (!giveUp) {
+                return true;
             }
-            return false;
+        } catch (InterruptedException e) {
+            // Fall through: the caller keeps the interrupt.
         }
+        for (Runnable notStarted : executor.shutdownNow()) {
+            if (notStarted instanceof FrameTask task) {
+                task.abandon("the inference pipeline was interrupted while closing");
+            }
+        }
+        return false;
     }
 
     /** The batcher's consumer: quick, because the batcher holds its lock while calling it. */
     private void dispatch(List<PendingFrame> batch) {
         try {
-            inference.execute(new BatchRun(batch));
+            inference.execute(FrameTask.of(() -> batchRunner.run(batch),
+                    why -> batchRunner.fail(batch, ReasonCode.INFERENCE_FAILED, why)));
         } catch (RejectedExecutionException e) {
-            for (PendingFrame frame : batch) {
-                deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED,
-                        "the inference pipeline closed before the batch could run");
-            }
-        }
-    }
-
-    private void runBatch(List<PendingFrame> batch) {
-        int size = batch.size();
-        float[][] rows = new float[size][];
-        for (int i = 0; i < size; i++) {
-            rows[i] = batch.get(i).sample().sample();
-        }
-        long start = nanoClock.getAsLong();
-        float[][] outputs;
-        try {
-            outputs = runner.run(rows);
-            if (outputs == null || outputs.length != size) {
-                throw new InferenceException("the model returned " + (outputs == null ? "no" : outputs.length)
-                        + " output rows for a batch of " + size);
-            }
-        } catch (Throwable failure) {
-            long inferenceNanos = nanoClock.getAsLong() - start;
-            batchesRun.increment();
-            listener.batchRun(size, inferenceNanos);
-            LOG.warn("Inference of a batch of {} failed; its frames become dead letters", size, failure);
-            String message = "inference of a batch of " + size + " failed: " + DeadLetters.describe(failure);
-            for (PendingFrame frame : batch) {
-                deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED, message);
-            }
-            rethrowIfFatal(failure);
-            return;
-        }
-        long inferenceNanos = nanoClock.getAsLong() - start;
-        batchesRun.increment();
-        listener.batchRun(size, inferenceNanos);
-        for (int i = 0; i < size; i++) {
-            PendingFrame frame = batch.get(i);
-            try {
-                List<Classification> topK = classifier.classify(outputs[i]);
-                FrameOutcome outcome = LabelledFrames.outcome(
-                        frame, model, topK, start, inferenceNanos, size, wallClock.instant());
-                complete(frame.result(), outcome, null);
-            } catch (Throwable failure) {
-                deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED,
-                        "cannot classify the model output: " + DeadLetters.describe(failure));
-                rethrowIfFatal(failure);
-            }
-        }
-    }
-
-    private void deadLetter(FrameEnvelope envelope, CompletableFuture<FrameOutcome> result, ReasonCode reason,
-            String message) {
-        complete(result, DeadLetters.outcome(envelope, reason, message, wallClock.instant()), reason);
-    }
-
-    /**
-     * Completes, then counts and reports; {@code reason} is null for a labelled frame. Counting only
-     * what completed keeps the counts honest when an interrupted close already gave up on a frame.
-     */
-    private void complete(CompletableFuture<FrameOutcome> result, FrameOutcome outcome, ReasonCode reason) {
-        if (!result.complete(outcome)) {
-            return;
-        }
-        if (reason == null) {
-            framesLabelled.increment();
-            listener.labelled();
-        } else {
-            framesDeadLettered.increment();
-            listener.deadLettered(reason);
-        }
-    }
-
-    /** Errors the JVM cannot recover from go on up after the frames are dead-lettered. */
-    private static void rethrowIfFatal(Throwable failure) {
-        if (failure instanceof VirtualMachineError fatal) {
-            throw fatal;
+            batchRunner.fail(batch, ReasonCode.INFERENCE_FAILED, "the inference pipeline closed before the batch could run");
         }
     }
 
@@ -287,152 +202,5 @@ public final class InferencePipeline implements AutoCloseable {
         // Unbounded queue: the async operator's capacity already bounds the frames in flight.
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreads(name));
-    }
-
-    /** Work that holds frames, so that work dropped by an interrupted close can dead-letter them. */
-    private interface FrameTask extends Runnable {
-        void abandon(String why);
-    }
-
-    private final class PrepareTask implements FrameTask {
-        private final FrameEnvelope envelope;
-        private final Frame frame;
-        private final long arrivalNanos;
-        private final CompletableFuture<FrameOutcome> result;
-
-        PrepareTask(FrameEnvelope envelope, Frame frame, long arrivalNanos, CompletableFuture<FrameOutcome> result) {
-            this.envelope = envelope;
-            this.frame = frame;
-            this.arrivalNanos = arrivalNanos;
-            this.result = result;
-        }
-
-        @Override
-        public void run() {
-            PreparedSample sample;
-            try {
-                sample = preparer.prepare(frame);
-            } catch (FrameRejectedException e) {
-                deadLetter(envelope, result, e.reason() != null ? e.reason() : ReasonCode.UNKNOWN, e.getMessage());
-                return;
-            } catch (Throwable failure) {
-                deadLetter(envelope, result, ReasonCode.UNKNOWN, "preprocessing failed: " + DeadLetters.describe(failure));
-                rethrowIfFatal(failure);
-                return;
-            }
-            try {
-                batcher.add(new PendingFrame(envelope, sample, arrivalNanos, result));
-            } catch (IllegalStateException e) {
-                abandon("the inference pipeline closed before the frame could be batched");
-            }
-        }
-
-        @Override
-        public void abandon(String why) {
-            deadLetter(envelope, result, ReasonCode.UNKNOWN, why);
-        }
-    }
-
-    private final class BatchRun implements FrameTask {
-        private final List<PendingFrame> batch;
-
-        BatchRun(List<PendingFrame> batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public void run() {
-            runBatch(batch);
-        }
-
-        @Override
-        public void abandon(String why) {
-            for (PendingFrame frame : batch) {
-                deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED, why);
-            }
-        }
-    }
-
-    /** Wires a pipeline; {@link #build()} says what is missing. */
-    public static final class Builder {
-        private ModelRunner runner;
-        private SamplePreparer preparer;
-        private RowClassifier classifier;
-        private ModelIdentity model;
-        private PipelineSettings settings;
-        private PipelineListener listener = PipelineListener.NONE;
-        private Clock wallClock = Clock.systemUTC();
-        private LongSupplier nanoClock = System::nanoTime;
-        private FlushScheduler flushScheduler;
-
-        private Builder() {}
-
-        public Builder runner(ModelRunner runner) {
-            this.runner = runner;
-            return this;
-        }
-
-        public Builder preparer(SamplePreparer preparer) {
-            this.preparer = preparer;
-            return this;
-        }
-
-        public Builder classifier(RowClassifier classifier) {
-            this.classifier = classifier;
-            return this;
-        }
-
-        /** The model named in every labelled frame. */
-        public Builder model(ModelIdentity model) {
-            this.model = model;
-            return this;
-        }
-
-        public Builder settings(PipelineSettings settings) {
-            this.settings = settings;
-            return this;
-        }
-
-        /** Default: {@link PipelineListener#NONE}. */
-        public Builder listener(PipelineListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        /** Wall clock of labelledTime and failedTime. Default: system UTC. */
-        public Builder wallClock(Clock wallClock) {
-            this.wallClock = wallClock;
-            return this;
-        }
-
-        /** Monotonic nanoseconds for batching and timings. Default: {@code System::nanoTime}. */
-        public Builder nanoClock(LongSupplier nanoClock) {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /** Scheduler of the batch-wait timer. Default: a timer thread owned by the pipeline. */
-        public Builder flushScheduler(FlushScheduler flushScheduler) {
-            this.flushScheduler = flushScheduler;
-            return this;
-        }
-
-        public InferencePipeline build() {
-            require(runner, "runner (the ModelRunner that runs batches)");
-            require(preparer, "preparer (decode + preprocess, e.g. DecodeAndPreprocess)");
-            require(classifier, "classifier (output row to top-k, e.g. TopKClassifier::classify)");
-            require(model, "model (the ModelIdentity written into every labelled frame)");
-            require(settings, "settings (PipelineSettings)");
-            require(listener, "listener (PipelineListener.NONE for none)");
-            require(wallClock, "wallClock");
-            require(nanoClock, "nanoClock");
-            return new InferencePipeline(this);
-        }
-
-        private static void require(Object value, String what) {
-            if (value == null) {
-                throw new IllegalStateException("the inference pipeline needs a " + what);
-            }
-        }
     }
 }

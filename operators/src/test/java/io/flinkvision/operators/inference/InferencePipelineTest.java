@@ -293,6 +293,27 @@ class InferencePipelineTest {
     }
 
     @Test
+    void anInterruptedCloseDeadLettersWhatItGivesUpOnAndKeepsTheInterrupt() throws Exception {
+        runner.closeGate();
+        pipeline(1, NEVER_MILLIS, 1);
+        List<CompletableFuture<FrameOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(pipeline.submit(Frames.envelope(i)));
+        }
+        assertThat(runner.started.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread.currentThread().interrupt();
+        pipeline.close();
+        assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+
+        // Not the counters: the run that was interrupted may still be counting its frame.
+        for (CompletableFuture<FrameOutcome> future : futures) {
+            assertThat(get(future).getDeadLetter()).isNotNull();
+            assertThat(get(future).getDeadLetter().getMessage()).contains("interrupted");
+        }
+    }
+
+    @Test
     void countsEveryFrameInExactlyOnceAsLabelledOrDeadLettered() throws Exception {
         preparer = frame -> {
             if (frame.getSequence() % 4 == 3) {
