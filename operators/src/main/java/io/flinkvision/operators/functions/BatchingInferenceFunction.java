@@ -80,7 +80,9 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
 
     /**
      * A frame still in flight after the async timeout becomes an INFERENCE_TIMEOUT dead letter.
-     * Its pipeline result, when it comes, is dropped by the operator (a result future completes once).
+     * Its pipeline result, when it comes, is dropped by the operator (a result future completes once),
+     * but the pipeline has still counted it: with timeouts, the framesLabelled and framesDeadLettered
+     * metrics add up to more than framesIn.
      */
     @Override
     public void timeout(FrameEnvelope input, ResultFuture<FrameOutcome> resultFuture) {

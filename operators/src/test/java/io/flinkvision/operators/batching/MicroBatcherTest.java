@@ -79,6 +79,29 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aTimerThatFiresEarlyWaitsOutTheRestInsteadOfHandingOverASmallBatch() {
+        AtomicLong clock = new AtomicLong();
+        List<Runnable> timers = new ArrayList<>();
+        List<Long> delays = new ArrayList<>();
+        FlushScheduler early = (task, delay) -> {
+            timers.add(task);
+            delays.add(delay);
+            return () -> {};
+        };
+        MicroBatcher<Integer> batcher = new MicroBatcher<>(10, Duration.ofMillis(5), clock::get, early, batches::add);
+        batcher.add(1);
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(2));
+        timers.get(0).run();
+        assertThat(batches).isEmpty();
+        assertThat(delays).containsExactly(TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(3));
+
+        clock.set(TimeUnit.MILLISECONDS.toNanos(5));
+        timers.get(1).run();
+        assertThat(batches).containsExactly(List.of(1));
+    }
+
+    @Test
     void zeroMaxWaitHandsOverEveryItemAlone() {
         MicroBatcher<Integer> batcher = batcher(4, 0);
         batcher.add(1);
