@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -37,6 +38,7 @@ public final class OnnxModelRunner implements ModelRunner {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     /** Written under the write lock, read under the read lock. */
     private boolean closed;
+    private final AtomicInteger runsInFlight = new AtomicInteger();
 
     /**
      * @throws IllegalStateException when the model file is missing or differs from the one the spec
@@ -85,21 +87,30 @@ public final class OnnxModelRunner implements ModelRunner {
             if (closed) {
                 throw new InferenceException("the runner for model " + spec.name() + " is closed");
             }
-            int fixed = spec.fixedBatchSize();
-            if (fixed == 0) {
-                return runChunk(batch, 0, batch.length, batch.length);
+            runsInFlight.incrementAndGet();
+            try {
+                return runBatch(batch);
+            } finally {
+                runsInFlight.decrementAndGet();
             }
-            // Exported with a fixed batch size (often 1): feed it chunks of exactly that size.
-            float[][] out = new float[batch.length][];
-            for (int from = 0; from < batch.length; from += fixed) {
-                int count = Math.min(fixed, batch.length - from);
-                float[][] rows = runChunk(batch, from, count, fixed);
-                System.arraycopy(rows, 0, out, from, count);
-            }
-            return out;
         } finally {
             read.unlock();
         }
+    }
+
+    private float[][] runBatch(float[][] batch) throws InferenceException {
+        int fixed = spec.fixedBatchSize();
+        if (fixed == 0) {
+            return runChunk(batch, 0, batch.length, batch.length);
+        }
+        // Exported with a fixed batch size (often 1): feed it chunks of exactly that size.
+        float[][] out = new float[batch.length][];
+        for (int from = 0; from < batch.length; from += fixed) {
+            int count = Math.min(fixed, batch.length - from);
+            float[][] rows = runChunk(batch, from, count, fixed);
+            System.arraycopy(rows, 0, out, from, count);
+        }
+        return out;
     }
 
     private float[][] runChunk(float[][] batch, int from, int count, int tensorBatch) throws InferenceException {
@@ -157,6 +168,11 @@ public final class OnnxModelRunner implements ModelRunner {
     @Override
     public String device() {
         return opened.device();
+    }
+
+    /** Batches inside the native runtime right now (a gauge; close() waits for them). */
+    public int runsInFlight() {
+        return runsInFlight.get();
     }
 
     /** True when CUDA was requested but could not be used, so the model runs on CPU. */

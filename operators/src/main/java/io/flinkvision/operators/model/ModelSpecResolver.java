@@ -11,6 +11,8 @@ final class ModelSpecResolver {
     static final int DEFAULT_TOP_K = 5;
     /** torchvision's eval transform resizes to size/0.875 before the center crop (256 for 224). */
     static final double CROP_FRACTION = 0.875;
+    /** ImageNet classifiers with a background class at index 0 (TF-slim, TFLite/Coral exports). */
+    static final int BACKGROUND_OUTPUTS = 1001;
 
     private ModelSpecResolver() {}
 
@@ -177,7 +179,9 @@ final class ModelSpecResolver {
             return configured;
         }
         // 1001 outputs and 1000 ImageNet labels: TF-slim style exports put "background" at index 0.
-        return fileLabels != null && fileLabels.size() + 1 == outputLength ? 1 : 0;
+        // Deliberately only this case: "one label short" in general is more often a wrong labels file.
+        return fileLabels != null && outputLength == BACKGROUND_OUTPUTS && fileLabels.size() == BACKGROUND_OUTPUTS - 1
+                ? 1 : 0;
     }
 
     private static List<String> labels(List<String> fileLabels, int outputLength, int classOffset, String where) {
