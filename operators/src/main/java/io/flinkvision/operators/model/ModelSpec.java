@@ -155,8 +155,8 @@ public final class ModelSpec implements Serializable {
     }
 
     /**
-     * Validating builder; {@link #build()} reads unset contract details from the ONNX file. Every
-     * setter accepts {@code null} for "not configured" so configuration can be passed through as is.
+     * Validating builder; {@link #build()} reads unset contract details from the ONNX file. Setters
+     * taking objects accept {@code null} for "not configured", so optional settings pass through as is.
      */
     public static final class Builder {
         Path modelPath;
