@@ -1,0 +1,38 @@
+package io.flinkvision.operators.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flinkvision.operators.SharedData;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the shared reference tensors (raw little-endian float32, C order) and fails clearly without them. */
+public final class ReferenceData {
+    private ReferenceData() {}
+
+    /** Fails (not skips) when the shared folder is missing: these tests are the model contract. */
+    public static Path requireShared(String relative) {
+        Path path = SharedData.models().resolve(relative);
+        assertTrue(Files.exists(path), () -> "shared test data missing: " + path
+                + " (set -D" + SharedData.PROPERTY + "=DIR or $" + SharedData.ENV + ")");
+        return path;
+    }
+
+    /** {@code rows} rows of equal length. */
+    public static float[][] readRows(Path file, int rows) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int total = bytes.remaining() / Float.BYTES;
+        if (total % rows != 0) {
+            throw new IllegalArgumentException(file + " has " + total + " floats, not divisible into " + rows + " rows");
+        }
+        float[][] out = new float[rows][total / rows];
+        for (float[] row : out) {
+            bytes.asFloatBuffer().get(row);
+            bytes.position(bytes.position() + row.length * Float.BYTES);
+        }
+        return out;
+    }
+}
