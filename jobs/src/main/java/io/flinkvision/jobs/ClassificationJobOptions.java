@@ -65,7 +65,7 @@ public final class ClassificationJobOptions {
     public static final ConfigOption<TensorLayout> LAYOUT = key("layout").enumType(TensorLayout.class)
             .noDefaultValue().withDescription("NCHW or NHWC; default: inferred from the input shape.");
     public static final ConfigOption<Integer> INPUT_SIZE = key("input-size").intType().noDefaultValue()
-            .withDescription("Square input size in pixels; default: from the model, else 224.");
+            .withDescription("Square input size in pixels; default: from the model's input shape (required when the model's height and width are dynamic).");
     public static final ConfigOption<Integer> RESIZE_SHORTER_SIDE = key("resize-shorter-side").intType()
             .noDefaultValue().withDescription(
                     "Resize the shorter side to this before the center crop (default size*256/224); 0 = stretch.");
