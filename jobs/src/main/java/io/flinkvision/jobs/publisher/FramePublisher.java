@@ -159,8 +159,10 @@ public final class FramePublisher {
                     break;
                 }
                 passHasFrames = true;
-                if (fps > 0 && !sleepUntil(startNanos + Math.round(tick * 1e9 / fps))) {
-                    return true;
+                // Checked here too: unpaced or lagging runs never sleep, so never see an interrupt there.
+                if (Thread.currentThread().isInterrupted()
+                        || (fps > 0 && !sleepUntil(startNanos + Math.round(tick * 1e9 / fps)))) {
+                    return Thread.currentThread().isInterrupted();
                 }
                 long captureMillis = startMillis + Math.round(tick * frameIntervalMillis);
                 for (int s = 0; s < streamIds.size(); s++) {
