@@ -1,8 +1,11 @@
 package io.flinkvision.jobs.demo;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,7 +82,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.forEach(builder::setConfigProp);
             cluster = builder.build();
             rebindOnLoopback(cluster);
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             waitUntilReady(cluster);
             return new EmbeddedKafka(cluster, baseDirectory);
@@ -90,6 +94,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteQuietly(baseDirectory);
             throw new IllegalStateException("embedded Kafka broker did not start: " + e, e);
         }
+    }
+
+    /**
+     * Runs a broker until Ctrl-C, for trying the publisher or the job without a Kafka installation.
+     * Arguments: topics to create, as NAME or NAME:PARTITIONS. Prints the bootstrap servers on stdout.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        EmbeddedKafka kafka = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-stop"));
+        for (String arg : args) {
+            int colon = arg.lastIndexOf(':');
+            kafka.createTopics(colon < 0 ? 1 : Integer.parseInt(arg.substring(colon + 1)),
+                    colon < 0 ? arg : arg.substring(0, colon));
+        }
+        System.out.println(kafka.bootstrapServers());
+        System.err.println("embedded Kafka running at " + kafka.bootstrapServers()
+                + " (Ctrl-C stops it and deletes " + kafka.baseDirectory() + ")");
+        new CountDownLatch(1).await();
     }
 
     /** Single-node defaults; see the class comment. */
@@ -167,6 +189,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         closed = true;
         closeQuietly(cluster);
         deleteQuietly(baseDirectory);
+    }
+
+    /**
+     * Formats the node's storage. Kafka's formatter prints its bootstrap metadata (two long lines)
+     * to System.out, in the middle of the demo's output: hold them back, and show them only if
+     * formatting fails. Other threads' stdout in these milliseconds is held back too.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(held, true, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } catch (Exception e) {
+            System.setOut(stdout);
+            stdout.print(held.toString(StandardCharsets.UTF_8));
+            throw e;
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     private static void waitUntilReady(KafkaClusterTestKit cluster) throws Exception {
