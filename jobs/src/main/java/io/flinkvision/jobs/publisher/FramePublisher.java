@@ -135,8 +135,9 @@ public final class FramePublisher {
         PublishSummary summary = counters.summary(streamIds, System.nanoTime() - startNanos, stopRequested || interrupted);
         Throwable failure = counters.failure.get();
         if (failure != null) {
-            throw new FramePublishException("Kafka did not take a frame for topic " + topic + ": " + failure,
-                    failure, summary);
+            throw new FramePublishException("Kafka at " + producerConfig.getProperty(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + " did not take a frame for topic " + topic + ": "
+                    + failure, failure, summary);
         }
         return summary;
     }

@@ -1,5 +1,6 @@
 package io.flinkvision.jobs.publisher;
 
+import io.flinkvision.schemas.Frame;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,7 +48,22 @@ public final class FramePublisherCli {
     private FramePublisherCli() {}
 
     public static void main(String[] args) {
+        trustSchemaPackage();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Avro 1.12 refuses to load generated classes from packages not listed in this property
+     * (SecurityException on the first Frame). The job and tests set it on the command line; the
+     * CLI adds its own package, before Avro first reads the property.
+     */
+    static void trustSchemaPackage() {
+        String property = "org.apache.avro.SERIALIZABLE_PACKAGES";
+        String trusted = System.getProperty(property, "");
+        String schemas = Frame.class.getPackageName();
+        if (!Arrays.asList(trusted.split(",")).contains(schemas)) {
+            System.setProperty(property, trusted.isBlank() ? schemas : trusted + "," + schemas);
+        }
     }
 
     /** Runs the command; returns the exit code instead of exiting (for tests and embedding). */
