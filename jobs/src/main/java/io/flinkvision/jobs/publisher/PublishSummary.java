@@ -1,7 +1,9 @@
 package io.flinkvision.jobs.publisher;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Map;
 public record PublishSummary(
         Map<String, Long> framesPerStream, long totalFrames, long totalBytes, Duration elapsed, boolean stopped) {
     public PublishSummary {
-        framesPerStream = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(framesPerStream));
+        framesPerStream = Collections.unmodifiableMap(new LinkedHashMap<>(framesPerStream));
     }
 
     /** Frames per second each stream achieved on average (0 for an instant run). */
@@ -27,7 +29,7 @@ public record PublishSummary(
         StringBuilder streams = new StringBuilder();
         framesPerStream.forEach((stream, frames) ->
                 streams.append(streams.length() == 0 ? "" : " ").append(stream).append('=').append(frames));
-        return String.format(java.util.Locale.ROOT, "sent %d frames (%s), %.1f MB in %.1f s, %.1f fps/stream%s",
+        return String.format(Locale.ROOT, "sent %d frames (%s), %.1f MB in %.1f s, %.1f fps/stream%s",
                 totalFrames, streams, totalBytes / 1e6, elapsed.toNanos() / 1e9, framesPerSecondPerStream(),
                 stopped ? " (stopped)" : "");
     }
