@@ -35,7 +35,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code streams} cameras filmed them: every stream gets every frame, keyed by its stream id, with
  * its own sequence from 0. Capture times come from a simulated clock that starts when the run
  * starts and advances one frame interval per frame, so event time stays regular even when sending
- * lags. Sends are paced to the target fps (0: as fast as Kafka takes them).
+ * lags. Sends are paced to the target fps (0: as fast as Kafka takes them). Optionally each stream
+ * also gets corrupt records among its frames ({@link CorruptRecords}), to show the dead-letter path.
  *
  * <p>{@link #run()} blocks; {@link #stop()} or interrupting the running thread ends it early, after
  * the frames already handed to the producer are sent. One run per instance.
@@ -57,6 +58,7 @@ public final class FramePublisher {
     private final List<String> streamIds;
     private final double fps;
     private final long framesPerStream;
+    private final int badFramesPerStream;
     private final boolean loop;
     private final double frameIntervalMillis;
     private final Consumer<String> progress;
@@ -65,6 +67,7 @@ public final class FramePublisher {
     private final AvroCodec<Frame> codec = AvroCodec.of(Frame.class);
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
+    private volatile Counters counters;
 
     private FramePublisher(Builder b) {
         this.producerConfig = b.producerConfig();
@@ -73,7 +76,8 @@ public final class FramePublisher {
         this.source = b.source;
         this.streamIds = b.streamIds();
         this.fps = b.fps;
-        this.framesPerStream = b.framesPerStream;
+        this.framesPerStream = b.framesPerStream == 0 ? Long.MAX_VALUE : b.framesPerStream;
+        this.badFramesPerStream = b.badFramesPerStream;
         this.loop = b.loop;
         this.frameIntervalMillis = b.fps > 0 ? 1000.0 / b.fps : b.unpacedFrameInterval.toNanos() / 1e6;
         this.progress = b.progress;
@@ -96,6 +100,12 @@ public final class FramePublisher {
         return copy;
     }
 
+    /** Records acknowledged so far, all streams (0 before {@link #run()}); callable from any thread. */
+    public long sent() {
+        Counters current = counters;
+        return current == null ? 0 : current.totalFrames();
+    }
+
     /** Asks a running {@link #run()} to end after the current frame; callable from any thread. */
     public void stop() {
         stopRequested = true;
@@ -113,6 +123,7 @@ public final class FramePublisher {
             throw new IllegalStateException("a FramePublisher runs once");
         }
         Counters counters = new Counters(streamIds.size());
+        this.counters = counters;
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         ScheduledExecutorService reporter = startProgress(counters, startNanos);
@@ -147,32 +158,56 @@ public final class FramePublisher {
             throws IOException {
         FrameSource.FrameReader reader = source.open();
         try {
+            long good = 0;
+            long bad = 0;
+            long sequence = 0;
+            boolean sourceDone = false;
             boolean passHasFrames = false;
-            for (long tick = 0; tick < framesPerStream && !stopRequested && counters.failure.get() == null; tick++) {
-                EncodedFrame frame = reader.next();
-                if (frame == null && loop && passHasFrames) {
-                    reader.close();
-                    reader = source.open();
-                    passHasFrames = false;
-                    frame = reader.next();
-                }
-                if (frame == null) {
+            while (!stopRequested && counters.failure.get() == null) {
+                boolean wantGood = !sourceDone && good < framesPerStream;
+                boolean wantBad = bad < badFramesPerStream;
+                if (!wantGood && !wantBad) {
                     break;
                 }
-                passHasFrames = true;
+                EncodedFrame frame = null;
+                // Corrupt records alternate with the first frames, so dead letters show early.
+                if (wantGood && !(wantBad && bad < good)) {
+                    frame = reader.next();
+                    if (frame == null && loop && passHasFrames) {
+                        reader.close();
+                        reader = source.open();
+                        passHasFrames = false;
+                        frame = reader.next();
+                    }
+                    if (frame == null) {
+                        sourceDone = true;
+                        continue;
+                    }
+                    passHasFrames = true;
+                }
                 // Checked here too: unpaced or lagging runs never sleep, so never see an interrupt there.
                 if (Thread.currentThread().isInterrupted()
-                        || (fps > 0 && !sleepUntil(startNanos + Math.round(tick * 1e9 / fps)))) {
+                        || (fps > 0 && !sleepUntil(startNanos + Math.round(sequence * 1e9 / fps)))) {
                     return Thread.currentThread().isInterrupted();
                 }
-                long captureMillis = startMillis + Math.round(tick * frameIntervalMillis);
+                long captureMillis = startMillis + Math.round(sequence * frameIntervalMillis);
                 for (int s = 0; s < streamIds.size(); s++) {
+                    String streamId = streamIds.get(s);
+                    byte[] value = frame != null
+                            ? codec.encode(frame(streamId, sequence, captureMillis, frame))
+                            : CorruptRecords.value(bad, streamId, sequence, captureMillis, codec);
                     try {
-                        send(producer, counters, s, tick, captureMillis, frame);
+                        send(producer, counters, s, captureMillis, value, frame == null);
                     } catch (InterruptException e) {
                         return true;
                     }
                 }
+                if (frame == null) {
+                    bad++;
+                } else {
+                    good++;
+                }
+                sequence++;
             }
             return false;
         } finally {
@@ -180,10 +215,8 @@ public final class FramePublisher {
         }
     }
 
-    private void send(Producer<byte[], byte[]> producer, Counters counters, int stream, long sequence,
-            long captureMillis, EncodedFrame frame) {
-        String streamId = streamIds.get(stream);
-        byte[] value = codec.encode(Frame.newBuilder()
+    private static Frame frame(String streamId, long sequence, long captureMillis, EncodedFrame frame) {
+        return Frame.newBuilder()
                 .setStreamId(streamId)
                 .setSequence(sequence)
                 .setCaptureTime(Instant.ofEpochMilli(captureMillis))
@@ -192,14 +225,21 @@ public final class FramePublisher {
                 .setHeight(frame.height())
                 .setPayload(ByteBuffer.wrap(frame.payload()))
                 .setAttributes(frame.attributes())
-                .build());
+                .build();
+    }
+
+    private void send(Producer<byte[], byte[]> producer, Counters counters, int stream, long captureMillis,
+            byte[] value, boolean corrupt) {
         // Record timestamp = capture time, so Kafka's time index and the frames' event time agree.
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                topic, null, captureMillis, streamId.getBytes(StandardCharsets.UTF_8), value);
+                topic, null, captureMillis, streamIds.get(stream).getBytes(StandardCharsets.UTF_8), value);
         producer.send(record, (metadata, error) -> {
             if (error == null) {
                 counters.frames.incrementAndGet(stream);
                 counters.bytes.addAndGet(value.length);
+                if (corrupt) {
+                    counters.corrupt.incrementAndGet();
+                }
             } else {
                 counters.failure.compareAndSet(null, error);
             }
@@ -265,6 +305,7 @@ public final class FramePublisher {
     private static final class Counters {
         final AtomicLongArray frames;
         final AtomicLong bytes = new AtomicLong();
+        final AtomicLong corrupt = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Counters(int streams) {
@@ -284,7 +325,8 @@ public final class FramePublisher {
             for (int s = 0; s < streamIds.size(); s++) {
                 perStream.put(streamIds.get(s), frames.get(s));
             }
-            return new PublishSummary(perStream, totalFrames(), bytes.get(), Duration.ofNanos(elapsedNanos), stopped);
+            return new PublishSummary(perStream, totalFrames(), corrupt.get(), bytes.get(),
+                    Duration.ofNanos(elapsedNanos), stopped);
         }
     }
 
@@ -296,7 +338,8 @@ public final class FramePublisher {
         private int streams = 1;
         private String streamPrefix = DEFAULT_STREAM_PREFIX;
         private double fps;
-        private long framesPerStream = Long.MAX_VALUE;
+        private long framesPerStream;
+        private int badFramesPerStream;
         private boolean loop;
         private Duration unpacedFrameInterval = DEFAULT_UNPACED_FRAME_INTERVAL;
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
@@ -342,9 +385,18 @@ public final class FramePublisher {
             return this;
         }
 
-        /** Stop after this many frames per stream; default: when the source ends (never with loop). */
+        /** Stop after this many frames per stream; 0 (default): when the source ends (never with loop). */
         public Builder framesPerStream(long framesPerStream) {
             this.framesPerStream = framesPerStream;
+            return this;
+        }
+
+        /**
+         * Corrupt records per stream, on top of the frames, to show dead letters; default 0. Each
+         * takes a sequence number and a frame interval of its own.
+         */
+        public Builder badFramesPerStream(int badFramesPerStream) {
+            this.badFramesPerStream = badFramesPerStream;
             return this;
         }
 
@@ -398,7 +450,9 @@ public final class FramePublisher {
             require(streams >= 1, "streams must be at least 1, got " + streams);
             require(streamPrefix != null, "stream prefix must not be null");
             require(fps >= 0 && Double.isFinite(fps), "fps must be 0 (unpaced) or positive, got " + fps);
-            require(framesPerStream >= 1, "frames per stream must be at least 1, got " + framesPerStream);
+            require(framesPerStream >= 0, "frames per stream must be 0 (the source once) or more, got "
+                    + framesPerStream);
+            require(badFramesPerStream >= 0, "bad frames per stream must not be negative, got " + badFramesPerStream);
             require(unpacedFrameInterval != null && !unpacedFrameInterval.isNegative(),
                     "unpaced frame interval must not be negative");
             require(maxRequestBytes >= 1024, "max request bytes must be at least 1024, got " + maxRequestBytes);

@@ -38,6 +38,7 @@ public final class FramePublisherCli {
               --fps F                    frames per second per stream; 0 = as fast as possible (default 25)
               --frames N                 stop after N frames per stream (default: at the end of the input)
               --loop                     start the input again when it ends
+              --inject-bad N             also send N corrupt records per stream, to show dead letters (default 0)
               --jpeg-quality Q           JPEG quality of re-encoded frames, 0 < Q <= 1 (default 0.9)
               --kafka.NAME VALUE         Kafka producer setting, e.g. --kafka.security.protocol SSL
               --help                     this help
@@ -192,6 +193,7 @@ public final class FramePublisherCli {
                 flags.getOrDefault("stream-prefix", FramePublisher.DEFAULT_STREAM_PREFIX),
                 fps,
                 whole(flags, "frames", Long.MAX_VALUE, 1),
+                (int) whole(flags, "inject-bad", 0, 0, 1_000_000),
                 Boolean.parseBoolean(loop),
                 (float) quality,
                 kafka);
@@ -200,7 +202,7 @@ public final class FramePublisherCli {
     private static boolean isValueFlag(String name) {
         return switch (name) {
             case "bootstrap-servers", "topic", "input", "synthetic", "seed", "streams", "stream-prefix", "fps",
-                    "frames", "jpeg-quality" -> true;
+                    "frames", "inject-bad", "jpeg-quality" -> true;
             default -> false;
         };
     }
@@ -246,14 +248,8 @@ public final class FramePublisherCli {
                     SyntheticSource.UNBOUNDED, settings.jpegQuality());
         }
         try {
-            if (Files.isDirectory(settings.input())) {
-                return new ImageFolderSource(settings.input());
-            }
-            FrameSource video = new VideoFileSource(settings.input(), settings.jpegQuality());
-            // Probe now: a file FFmpeg cannot read is a bad --input, not a failure halfway through.
-            video.open().close();
-            return video;
-        } catch (IOException e) {
+            return FrameSource.open(settings.input(), settings.jpegQuality());
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--input " + settings.input() + ": " + e.getMessage(), e);
         }
     }
@@ -267,6 +263,7 @@ public final class FramePublisherCli {
                 .streamPrefix(settings.streamPrefix())
                 .fps(settings.fps())
                 .framesPerStream(settings.framesPerStream())
+                .badFramesPerStream(settings.injectBad())
                 .loop(settings.loop())
                 .progress(err::println);
         settings.kafkaProperties().forEach(builder::producerProperty);

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param input folder of images or video file; null for synthetic frames
  * @param syntheticWidth 0 unless synthetic
  * @param framesPerStream {@link Long#MAX_VALUE}: until the source ends (never with loop)
+ * @param injectBad corrupt records per stream, on top of the frames
  * @param kafkaProperties producer settings given as {@code --kafka.<name> value}
  */
 public record PublisherSettings(
@@ -22,6 +23,7 @@ public record PublisherSettings(
         String streamPrefix,
         double fps,
         long framesPerStream,
+        int injectBad,
         boolean loop,
         float jpegQuality,
         Map<String, String> kafkaProperties) {

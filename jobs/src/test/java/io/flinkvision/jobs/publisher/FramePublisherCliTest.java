@@ -40,6 +40,7 @@ class FramePublisherCliTest {
         assertThat(s.fps()).isEqualTo(25.0);
         assertThat(s.framesPerStream()).isEqualTo(Long.MAX_VALUE);
         assertThat(s.loop()).isFalse();
+        assertThat(s.injectBad()).isZero();
         assertThat(s.jpegQuality()).isEqualTo(0.9f);
         assertThat(s.kafkaProperties()).isEmpty();
         assertThat(FramePublisherCli.source(s)).isInstanceOf(ImageFolderSource.class);
@@ -49,7 +50,7 @@ class FramePublisherCliTest {
     void everyFlagInBothForms() {
         PublisherSettings s = FramePublisherCli.parse(new String[] {
             "--bootstrap-servers=k1:9092,k2:9092", "--topic", "cams", "--synthetic", "1920X1080", "--seed=-4",
-            "--streams", "8", "--stream-prefix", "door-", "--fps", "12.5", "--frames=100", "--loop",
+            "--streams", "8", "--stream-prefix", "door-", "--fps", "12.5", "--frames=100", "--loop", "--inject-bad", "3",
             "--jpeg-quality", "0.5", "--kafka.security.protocol", "SSL", "--kafka.linger.ms=20"});
 
         assertThat(s.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
@@ -63,6 +64,7 @@ class FramePublisherCliTest {
         assertThat(s.fps()).isEqualTo(12.5);
         assertThat(s.framesPerStream()).isEqualTo(100);
         assertThat(s.loop()).isTrue();
+        assertThat(s.injectBad()).isEqualTo(3);
         assertThat(s.jpegQuality()).isEqualTo(0.5f);
         assertThat(s.kafkaProperties()).containsEntry("security.protocol", "SSL").containsEntry("linger.ms", "20");
         assertThat(FramePublisherCli.source(s)).isInstanceOf(SyntheticSource.class);
@@ -86,6 +88,7 @@ class FramePublisherCliTest {
         assertError("--fps must be 0 (as fast as possible) or positive", "--synthetic", "8x8", "--fps", "-1");
         assertError("--fps expects a number, got 'fast'", "--synthetic", "8x8", "--fps", "fast");
         assertError("--frames must be at least 1, got 0", "--synthetic", "8x8", "--frames", "0");
+        assertError("--inject-bad must be between 0 and 1000000, got -1", "--synthetic", "8x8", "--inject-bad=-1");
         assertError("--jpeg-quality must be in (0, 1], got 90", "--synthetic", "8x8", "--jpeg-quality", "90");
         assertError("--loop takes no value", "--synthetic", "8x8", "--loop=yes");
         assertError("--topic given twice", "--synthetic", "8x8", "--topic", "a", "--topic", "b");
@@ -113,7 +116,7 @@ class FramePublisherCliTest {
     void helpListsEveryFlagAndExitsZero() {
         assertThat(run("--synthetic", "8x8", "--help")).isEqualTo(FramePublisherCli.EXIT_OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "--topic", "--input",
-                "--synthetic", "--streams", "--fps", "--frames", "--loop", "--jpeg-quality", "--help");
+                "--synthetic", "--streams", "--fps", "--frames", "--loop", "--inject-bad", "--jpeg-quality", "--help");
         assertThat(err.size()).isZero();
     }
 

@@ -74,7 +74,8 @@ class FramePublisherTest {
             }
         }
         assertThat(summary.framesPerStream()).containsExactly(Map.entry("cam-0", 3L), Map.entry("cam-1", 3L));
-        assertThat(summary.totalFrames()).isEqualTo(6);
+        assertThat(summary.total()).isEqualTo(6);
+        assertThat(summary.corrupt()).isZero();
         assertThat(summary.totalBytes()).isEqualTo(records.stream().mapToLong(r -> r.value().length).sum());
         assertThat(summary.stopped()).isFalse();
         assertThat(producer.closed()).isTrue();
@@ -110,6 +111,43 @@ class FramePublisherTest {
 
         assertThat(summary.framesPerStream()).containsExactly(Map.entry("door-0", 3L));
         assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("door-0");
+    }
+
+    @Test
+    void zeroFramesPerStreamMeansTheSourceOnce() throws IOException {
+        FramePublisher publisher = publisher(new SyntheticSource(16, 16, 1, 3, 0.8f)).framesPerStream(0).build();
+        assertThat(publisher.sent()).isZero();
+        PublishSummary summary = publisher.run();
+
+        assertThat(summary.total()).isEqualTo(3);
+        assertThat(publisher.sent()).isEqualTo(3);
+    }
+
+    @Test
+    void injectedCorruptRecordsAlternateWithTheFirstFramesAndCount() throws IOException {
+        PublishSummary summary = publisher(new SyntheticSource(16, 16, 1, 2, 0.8f)).streams(2).fps(0)
+                .badFramesPerStream(3).build().run();
+
+        List<ProducerRecord<byte[], byte[]>> cam0 = producer.history().stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("cam-0")).toList();
+        // frame 0, corrupt payload, frame 1, then the rest of the corrupt ones once the source ends.
+        assertThat(cam0).hasSize(5);
+        assertThat(decode(cam0.get(0)).getAttributes()).containsEntry("syntheticFrame", "0");
+        Frame corruptPayload = decode(cam0.get(1));
+        assertThat(corruptPayload.getSequence()).isEqualTo(1);
+        assertThat(corruptPayload.getAttributes()).containsEntry("injected", "corrupt-payload");
+        assertThat(ImageHeaders.sniff(bytes(corruptPayload))).isNull();
+        assertThat(decode(cam0.get(2)).getAttributes()).containsEntry("syntheticFrame", "1");
+        assertThatThrownBy(() -> CODEC.decode(cam0.get(3).value())).isInstanceOf(IOException.class);
+        Frame empty = decode(cam0.get(4));
+        assertThat(empty.getSequence()).isEqualTo(4);
+        assertThat(empty.getPayload().remaining()).isZero();
+        long firstCapture = decode(cam0.get(0)).getCaptureTime().toEpochMilli();
+        assertThat(cam0.get(3).timestamp()).isEqualTo(firstCapture + 3 * 40);
+        assertThat(summary.framesPerStream()).containsExactly(Map.entry("cam-0", 5L), Map.entry("cam-1", 5L));
+        assertThat(summary.total()).isEqualTo(10);
+        assertThat(summary.corrupt()).isEqualTo(6);
+        assertThat(summary.describe()).contains("6 of them corrupt");
     }
 
     @Test
@@ -180,7 +218,7 @@ class FramePublisherTest {
 
         assertThatThrownBy(publisher::run).isInstanceOf(FramePublishException.class)
                 .hasMessageContaining("frame too large")
-                .satisfies(e -> assertThat(((FramePublishException) e).summary().totalFrames()).isEqualTo(2));
+                .satisfies(e -> assertThat(((FramePublishException) e).summary().total()).isEqualTo(2));
     }
 
     @Test
@@ -199,7 +237,8 @@ class FramePublisherTest {
         SyntheticSource source = new SyntheticSource(16, 16, 1);
         assertThatThrownBy(() -> publisher(source).streams(0).build()).hasMessageContaining("streams");
         assertThatThrownBy(() -> publisher(source).fps(-1).build()).hasMessageContaining("fps");
-        assertThatThrownBy(() -> publisher(source).framesPerStream(0).build()).hasMessageContaining("frames per stream");
+        assertThatThrownBy(() -> publisher(source).framesPerStream(-1).build()).hasMessageContaining("frames per stream");
+        assertThatThrownBy(() -> publisher(source).badFramesPerStream(-1).build()).hasMessageContaining("bad frames");
         assertThatThrownBy(() -> FramePublisher.builder().source(source).build()).hasMessageContaining("bootstrap");
     }
 

@@ -147,6 +147,19 @@ class FrameSourceTest {
         assertThatThrownBy(() -> new SyntheticSource(32, 32, 1, 4, 1.5f)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void openPicksTheSourceForAPathAndRejectsUnusableOnes(@TempDir Path dir) throws IOException {
+        assertThat(FrameSource.open(SharedData.images(), 0.9f)).isInstanceOf(ImageFolderSource.class);
+        assertThat(FrameSource.open(SharedData.sampleVideo(), 0.9f)).isInstanceOf(VideoFileSource.class);
+        assertThatThrownBy(() -> FrameSource.open(dir.resolve("missing"), 0.9f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such file or folder");
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+        assertThatThrownBy(() -> FrameSource.open(text, 0.9f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FFmpeg cannot read");
+        assertThatThrownBy(() -> FrameSource.open(SharedData.sampleVideo(), 0f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JPEG quality");
+    }
+
     /** Up to {@code max} frames of one pass, closing the reader. */
     static List<EncodedFrame> readAll(FrameSource source, int max) throws IOException {
         List<EncodedFrame> frames = new ArrayList<>();
