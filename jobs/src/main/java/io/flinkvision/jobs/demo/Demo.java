@@ -47,7 +47,7 @@ public final class Demo {
             return;
         }
         if (demo.help()) {
-            System.out.print(DemoArguments.help());
+            System.out.print(DemoArguments.usage());
             System.out.print(JobArguments.help(ClassificationJobOptions.class));
             return;
         }
@@ -244,7 +244,7 @@ public final class Demo {
             return all.toArray(String[]::new);
         }
 
-        static String help() {
+        static String usage() {
             return """
                     Usage: jobs/bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]
 

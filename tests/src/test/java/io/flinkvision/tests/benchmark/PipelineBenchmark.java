@@ -17,7 +17,7 @@ import io.flinkvision.operators.model.ModelSpec;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
-import io.flinkvision.schemas.LabelledFrame;
+import io.flinkvision.schemas.internal.FrameOutcome;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -165,7 +165,7 @@ public final class PipelineBenchmark {
                 inFlight.acquire();
                 byte[] jpeg = jpegs.get((int) (offset % jpegs.size()));
                 Frame frame = BenchmarkFrames.frame("bench", offset, jpeg, s.width, s.height);
-                CompletableFuture<?> outcome = pipeline.submit(BenchmarkFrames.envelope(frame, offset++));
+                CompletableFuture<FrameOutcome> outcome = pipeline.submit(BenchmarkFrames.envelope(frame, offset++));
                 outcome.whenComplete((o, e) -> {
                     if (e != null || o == null || o.getLabelled() == null) {
                         deadLettered.incrementAndGet();
