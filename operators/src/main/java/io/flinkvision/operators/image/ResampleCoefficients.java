@@ -1,0 +1,95 @@
+package io.flinkvision.operators.image;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-output-pixel filter taps for one axis of a PIL-style antialiased bilinear resize, in the
+ * fixed point PIL uses for 8-bit images, so that results equal PIL's bit for bit.
+ *
+ * <p>The filter is a triangle whose support grows with the downscale factor ({@code support =
+ * max(1, in/out)}), which is what makes downscaling antialiased rather than aliased point
+ * sampling. Each output pixel's weights are normalised to sum to one before being scaled to
+ * {@link #PRECISION_BITS} bits, exactly as Pillow's {@code precompute_coeffs} and
+ * {@code normalize_coeffs_8bpc} (Resample.c) do, including their rounding of window bounds.
+ */
+final class ResampleCoefficients {
+    /** Pillow's PRECISION_BITS for 8-bit images: 32 - 8 bits of pixel - 2 bits of headroom. */
+    static final int PRECISION_BITS = 22;
+    static final int ROUNDING = 1 << (PRECISION_BITS - 1);
+
+    private static final int CACHE_LIMIT = 256;
+    private static final ConcurrentHashMap<Long, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
+
+    final int inSize;
+    final int outSize;
+    /** Taps reserved per output pixel in {@link #weights}; only {@code count[i]} are used. */
+    final int stride;
+    /** First input index of each output pixel's window. */
+    final int[] start;
+    /** Window length of each output pixel. */
+    final int[] count;
+    /** {@code weights[i * stride + t]}: weight of input {@code start[i] + t} for output {@code i}. */
+    final int[] weights;
+
+    private ResampleCoefficients(int inSize, int outSize) {
+        this.inSize = inSize;
+        this.outSize = outSize;
+        double scale = (double) inSize / outSize;
+        double filterScale = Math.max(scale, 1.0);
+        double support = filterScale; // the triangle's own support is 1
+        this.stride = (int) Math.ceil(support) * 2 + 1;
+        this.start = new int[outSize];
+        this.count = new int[outSize];
+        this.weights = new int[outSize * stride];
+        double inverseScale = 1.0 / filterScale; // multiplied, not divided: Pillow does so
+        double[] k = new double[stride];
+        for (int i = 0; i < outSize; i++) {
+            double center = (i + 0.5) * scale;
+            // (int) truncates toward zero like C's cast, which Pillow relies on for rounding here
+            int min = Math.max((int) (center - support + 0.5), 0);
+            int max = Math.min((int) (center + support + 0.5), inSize) - min;
+            double sum = 0.0;
+            for (int t = 0; t < max; t++) {
+                double w = triangle((t + min - center + 0.5) * inverseScale);
+                k[t] = w;
+                sum += w;
+            }
+            for (int t = 0; t < max; t++) {
+                double w = sum != 0.0 ? k[t] / sum : k[t];
+                weights[i * stride + t] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS)
+                        : 0.5 + w * (1 << PRECISION_BITS));
+            }
+            start[i] = min;
+            count[i] = max;
+        }
+    }
+
+    /** Shared, immutable coefficients for resizing {@code inSize} pixels to {@code outSize}. */
+    static ResampleCoefficients bilinear(int inSize, int outSize) {
+        if (inSize <= 0 || outSize <= 0) {
+            throw new IllegalArgumentException("sizes must be positive: " + inSize + " -> " + outSize);
+        }
+        long key = ((long) inSize << 32) | outSize;
+        ResampleCoefficients cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (CACHE.size() >= CACHE_LIMIT) {
+            // A stream uses a handful of frame sizes; many more means sizes vary freely, and a
+            // full reset is cheaper than tracking recency
+            CACHE.clear();
+        }
+        return CACHE.computeIfAbsent(key, k -> new ResampleCoefficients(inSize, outSize));
+    }
+
+    private static double triangle(double x) {
+        double a = Math.abs(x);
+        return a < 1.0 ? 1.0 - a : 0.0;
+    }
+
+    /** Pillow's clip8: drops the fixed-point fraction and saturates to 0..255. */
+    static int clip8(int accumulator) {
+        int v = accumulator >> PRECISION_BITS;
+        return v < 0 ? 0 : Math.min(v, 255);
+    }
+}
