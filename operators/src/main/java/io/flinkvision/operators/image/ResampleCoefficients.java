@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * sampling. Each output pixel's weights are normalised to sum to one before being scaled to
  * {@link #PRECISION_BITS} bits, exactly as Pillow's {@code precompute_coeffs} and
  * {@code normalize_coeffs_8bpc} (Resample.c) do, including their rounding of window bounds.
+ *
+ * <p>Unlike Pillow, every window here has the same length {@link #taps}: shorter windows are
+ * padded with zero weights (shifted left at the far edge so they stay inside the input). Zero
+ * weights add exactly nothing, and a fixed trip count lets the JIT compile a tighter loop.
  */
 final class ResampleCoefficients {
     /** Pillow's PRECISION_BITS for 8-bit images: 32 - 8 bits of pixel - 2 bits of headroom. */
@@ -22,13 +26,11 @@ final class ResampleCoefficients {
 
     final int inSize;
     final int outSize;
-    /** Taps reserved per output pixel in {@link #weights}; only {@code count[i]} are used. */
-    final int stride;
+    /** Window length, the same for every output pixel. */
+    final int taps;
     /** First input index of each output pixel's window. */
     final int[] start;
-    /** Window length of each output pixel. */
-    final int[] count;
-    /** {@code weights[i * stride + t]}: weight of input {@code start[i] + t} for output {@code i}. */
+    /** {@code weights[i * taps + t]}: weight of input {@code start[i] + t} for output {@code i}. */
     final int[] weights;
 
     private ResampleCoefficients(int inSize, int outSize) {
@@ -37,30 +39,40 @@ final class ResampleCoefficients {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
         double support = filterScale; // the triangle's own support is 1
-        this.stride = (int) Math.ceil(support) * 2 + 1;
-        this.start = new int[outSize];
-        this.count = new int[outSize];
-        this.weights = new int[outSize * stride];
         double inverseScale = 1.0 / filterScale; // multiplied, not divided: Pillow does so
-        double[] k = new double[stride];
+        int maxWindow = (int) Math.ceil(support) * 2 + 1;
+        int[] pilStart = new int[outSize];
+        int[] pilCount = new int[outSize];
+        int[] pilWeights = new int[outSize * maxWindow];
+        double[] k = new double[maxWindow];
+        int longest = 0;
         for (int i = 0; i < outSize; i++) {
             double center = (i + 0.5) * scale;
             // (int) truncates toward zero like C's cast, which Pillow relies on for rounding here
             int min = Math.max((int) (center - support + 0.5), 0);
-            int max = Math.min((int) (center + support + 0.5), inSize) - min;
+            int count = Math.min((int) (center + support + 0.5), inSize) - min;
             double sum = 0.0;
-            for (int t = 0; t < max; t++) {
+            for (int t = 0; t < count; t++) {
                 double w = triangle((t + min - center + 0.5) * inverseScale);
                 k[t] = w;
                 sum += w;
             }
-            for (int t = 0; t < max; t++) {
+            for (int t = 0; t < count; t++) {
                 double w = sum != 0.0 ? k[t] / sum : k[t];
-                weights[i * stride + t] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS)
+                pilWeights[i * maxWindow + t] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS)
                         : 0.5 + w * (1 << PRECISION_BITS));
             }
-            start[i] = min;
-            count[i] = max;
+            pilStart[i] = min;
+            pilCount[i] = count;
+            longest = Math.max(longest, count);
+        }
+        this.taps = longest; // never more than inSize, since no window reaches past the input
+        this.start = new int[outSize];
+        this.weights = new int[outSize * taps];
+        for (int i = 0; i < outSize; i++) {
+            int s = Math.min(pilStart[i], inSize - taps);
+            start[i] = s;
+            System.arraycopy(pilWeights, i * maxWindow, weights, i * taps + (pilStart[i] - s), pilCount[i]);
         }
     }
 
@@ -79,7 +91,7 @@ final class ResampleCoefficients {
             // full reset is cheaper than tracking recency
             CACHE.clear();
         }
-        return CACHE.computeIfAbsent(key, k -> new ResampleCoefficients(inSize, outSize));
+        return CACHE.computeIfAbsent(key, unused -> new ResampleCoefficients(inSize, outSize));
     }
 
     private static double triangle(double x) {
