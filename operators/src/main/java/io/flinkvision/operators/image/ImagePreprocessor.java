@@ -38,7 +38,6 @@ public final class ImagePreprocessor {
                     + spec.sampleLength() + " from offset " + offset);
         }
         ResizeGeometry geometry = ResizeGeometry.of(spec, image.width(), image.height());
-        int[] pixels = PilBilinearResizer.resizeAndCrop(image, geometry);
-        writer.write(pixels, dst, offset);
+        PilBilinearResizer.resizeAndCrop(image, geometry, (y, rgb) -> writer.writeRow(y, rgb, dst, offset));
     }
 }

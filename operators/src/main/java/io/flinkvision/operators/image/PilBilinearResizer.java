@@ -1,7 +1,5 @@
 package io.flinkvision.operators.image;
 
-import java.util.Arrays;
-
 /**
  * Resizes and crops in one go, producing exactly the pixels Pillow's
  * {@code img.resize((rw, rh), BILINEAR).crop(window)} would: a horizontal pass, then a vertical
@@ -11,21 +9,33 @@ import java.util.Arrays;
  * only for the source rows the cropped output rows read; the vertical pass computes only the
  * cropped rows. Every output pixel depends only on its own filter window, so skipping the rest
  * changes nothing in what is kept.
+ *
+ * <p>Layout choices are for the JIT: the horizontal pass gathers from windows that start at
+ * irregular offsets, so it stays scalar (two rows at a time, sharing weights); its output is one
+ * array per row, so that the vertical pass is a multiply-add between arrays at the same index,
+ * the form the JIT turns into SIMD code (an offset index into one big array defeats it).
  */
 final class PilBilinearResizer {
     private static final int HALF = ResampleCoefficients.ROUNDING;
 
+    /** Receives the output one row at a time; the array is reused for the next row. */
+    @FunctionalInterface
+    interface RowSink {
+        /** @param rgb {@code cropWidth * 3} interleaved RGB values, 0..255 */
+        void row(int y, int[] rgb);
+    }
+
     private PilBilinearResizer() {}
 
-    /** @return the crop window's pixels, interleaved RGB row-major, values 0..255 */
-    static int[] resizeAndCrop(RgbImage source, ResizeGeometry g) {
+    /** Hands the crop window's rows, top to bottom, to {@code sink}. */
+    static void resizeAndCrop(RgbImage source, ResizeGeometry g, RowSink sink) {
         ResampleCoefficients horizontal = ResampleCoefficients.bilinear(source.width(), g.resizedWidth());
         ResampleCoefficients vertical = ResampleCoefficients.bilinear(source.height(), g.resizedHeight());
         // Window starts never decrease, so the crop's first and last rows bound the rows read
         int firstRow = vertical.start[g.cropY()];
         int endRow = vertical.start[g.cropY() + g.cropHeight() - 1] + vertical.taps;
-        int[] columns = horizontalPass(source, horizontal, g.cropX(), g.cropWidth(), firstRow, endRow);
-        return verticalPass(columns, vertical, g.cropY(), g.cropHeight(), g.cropWidth() * 3, firstRow);
+        int[][] rows = horizontalPass(source, horizontal, g.cropX(), g.cropWidth(), firstRow, endRow);
+        verticalPass(rows, vertical, g.cropY(), g.cropHeight(), firstRow, sink);
     }
 
     /**
@@ -33,20 +43,20 @@ final class PilBilinearResizer {
      * Two rows at a time: they share every weight and window, which halves the bookkeeping per
      * multiply-add.
      */
-    private static int[] horizontalPass(RgbImage source, ResampleCoefficients c, int cropX, int cropWidth,
+    private static int[][] horizontalPass(RgbImage source, ResampleCoefficients c, int cropX, int cropWidth,
             int firstRow, int endRow) {
         byte[] src = source.pixels();
         int srcStride = source.width() * 3;
-        int rowLength = cropWidth * 3;
-        int[] out = new int[(endRow - firstRow) * rowLength];
+        int[][] out = new int[endRow - firstRow][cropWidth * 3];
         int taps = c.taps;
         int[] start = c.start;
         int[] weights = c.weights;
         int y = firstRow;
         for (; y + 1 < endRow; y += 2) {
             int rowBase = y * srcStride;
-            int o = (y - firstRow) * rowLength;
-            for (int x = cropX; x < cropX + cropWidth; x++, o += 3) {
+            int[] out0 = out[y - firstRow];
+            int[] out1 = out[y - firstRow + 1];
+            for (int x = cropX, o = 0; x < cropX + cropWidth; x++, o += 3) {
                 int p = rowBase + start[x] * 3;
                 int k = x * taps;
                 int r0 = HALF;
@@ -65,18 +75,18 @@ final class PilBilinearResizer {
                     g1 += (src[q + 1] & 0xFF) * w;
                     b1 += (src[q + 2] & 0xFF) * w;
                 }
-                out[o] = ResampleCoefficients.clip8(r0);
-                out[o + 1] = ResampleCoefficients.clip8(g0);
-                out[o + 2] = ResampleCoefficients.clip8(b0);
-                out[o + rowLength] = ResampleCoefficients.clip8(r1);
-                out[o + rowLength + 1] = ResampleCoefficients.clip8(g1);
-                out[o + rowLength + 2] = ResampleCoefficients.clip8(b1);
+                out0[o] = ResampleCoefficients.clip8(r0);
+                out0[o + 1] = ResampleCoefficients.clip8(g0);
+                out0[o + 2] = ResampleCoefficients.clip8(b0);
+                out1[o] = ResampleCoefficients.clip8(r1);
+                out1[o + 1] = ResampleCoefficients.clip8(g1);
+                out1[o + 2] = ResampleCoefficients.clip8(b1);
             }
         }
         if (y < endRow) { // an odd row left over
             int rowBase = y * srcStride;
-            int o = (y - firstRow) * rowLength;
-            for (int x = cropX; x < cropX + cropWidth; x++, o += 3) {
+            int[] out0 = out[y - firstRow];
+            for (int x = cropX, o = 0; x < cropX + cropWidth; x++, o += 3) {
                 int p = rowBase + start[x] * 3;
                 int k = x * taps;
                 int r = HALF;
@@ -88,37 +98,39 @@ final class PilBilinearResizer {
                     g += (src[p + 1] & 0xFF) * w;
                     b += (src[p + 2] & 0xFF) * w;
                 }
-                out[o] = ResampleCoefficients.clip8(r);
-                out[o + 1] = ResampleCoefficients.clip8(g);
-                out[o + 2] = ResampleCoefficients.clip8(b);
+                out0[o] = ResampleCoefficients.clip8(r);
+                out0[o + 1] = ResampleCoefficients.clip8(g);
+                out0[o + 2] = ResampleCoefficients.clip8(b);
             }
         }
         return out;
     }
 
     /** Output rows {@code [cropY, cropY + cropHeight)} from the horizontally resized rows. */
-    private static int[] verticalPass(int[] rows, ResampleCoefficients c, int cropY, int cropHeight,
-            int rowLength, int firstRow) {
-        int[] out = new int[cropHeight * rowLength];
-        int[] acc = new int[rowLength];
+    private static void verticalPass(int[][] rows, ResampleCoefficients c, int cropY, int cropHeight, int firstRow,
+            RowSink sink) {
+        int length = rows[0].length;
+        int[] acc = new int[length];
         for (int y = 0; y < cropHeight; y++) {
             int outY = cropY + y;
-            Arrays.fill(acc, HALF);
-            int base = (c.start[outY] - firstRow) * rowLength;
+            int first = c.start[outY] - firstRow;
             int k = outY * c.taps;
-            // Row by row over the window keeps the inner loop a plain multiply-add over
-            // contiguous ints, which the JIT vectorises
-            for (int t = 0; t < c.taps; t++, base += rowLength) {
-                int w = c.weights[k + t];
-                for (int i = 0; i < rowLength; i++) {
-                    acc[i] += rows[base + i] * w;
+            int[] row = rows[first];
+            int w = c.weights[k];
+            for (int i = 0; i < length; i++) {
+                acc[i] = HALF + row[i] * w;
+            }
+            for (int t = 1; t < c.taps; t++) {
+                row = rows[first + t];
+                w = c.weights[k + t];
+                for (int i = 0; i < length; i++) {
+                    acc[i] += row[i] * w;
                 }
             }
-            int o = y * rowLength;
-            for (int i = 0; i < rowLength; i++) {
-                out[o + i] = ResampleCoefficients.clip8(acc[i]);
+            for (int i = 0; i < length; i++) {
+                acc[i] = ResampleCoefficients.clip8(acc[i]);
             }
+            sink.row(y, acc);
         }
-        return out;
     }
 }

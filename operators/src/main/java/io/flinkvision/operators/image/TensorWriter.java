@@ -32,15 +32,20 @@ final class TensorWriter {
         }
     }
 
-    /** @param rgb {@code width*height} interleaved RGB pixels, values 0..255 */
-    void write(int[] rgb, float[] dst, int offset) {
-        int pixels = spec.width() * spec.height();
+    /**
+     * Writes output row {@code y}.
+     *
+     * @param rgb {@code width} interleaved RGB pixels, values 0..255
+     */
+    void writeRow(int y, int[] rgb, float[] dst, int offset) {
+        int width = spec.width();
         if (spec.layout() == TensorLayout.NCHW) {
+            int plane = width * spec.height();
             for (int c = 0; c < 3; c++) {
                 float[] lut = table[c];
-                int plane = offset + c * pixels;
-                for (int p = 0, s = sourceChannel[c]; p < pixels; p++, s += 3) {
-                    dst[plane + p] = lut[rgb[s]];
+                int d = offset + c * plane + y * width;
+                for (int x = 0, s = sourceChannel[c]; x < width; x++, s += 3) {
+                    dst[d + x] = lut[rgb[s]];
                 }
             }
         } else {
@@ -50,7 +55,7 @@ final class TensorWriter {
             int s0 = sourceChannel[0];
             int s1 = sourceChannel[1];
             int s2 = sourceChannel[2];
-            for (int p = 0, s = 0, d = offset; p < pixels; p++, s += 3, d += 3) {
+            for (int x = 0, s = 0, d = offset + y * width * 3; x < width; x++, s += 3, d += 3) {
                 dst[d] = l0[rgb[s + s0]];
                 dst[d + 1] = l1[rgb[s + s1]];
                 dst[d + 2] = l2[rgb[s + s2]];
