@@ -77,6 +77,13 @@ record JpegHeader(int width, int height, int components, int adobeTransform, int
                 if (length < 8) {
                     throw corrupt("JPEG frame header too short");
                 }
+                int precision = data[pos + 2] & 0xFF;
+                if (marker > 0xC2 || precision != 8) {
+                    // Valid JPEG flavours that ImageIO's libjpeg cannot decode: lossless,
+                    // hierarchical, arithmetic-coded, 12-bit
+                    throw new FrameRejectedException(ReasonCode.UNSUPPORTED_ENCODING, "JPEG process SOF"
+                            + (marker - 0xC0) + " with " + precision + "-bit samples is not supported");
+                }
                 height = u16(data, pos + 3);
                 width = u16(data, pos + 5);
                 components = data[pos + 7] & 0xFF;

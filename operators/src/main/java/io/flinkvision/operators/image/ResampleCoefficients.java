@@ -24,8 +24,6 @@ final class ResampleCoefficients {
     private static final int CACHE_LIMIT = 256;
     private static final ConcurrentHashMap<Long, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
 
-    final int inSize;
-    final int outSize;
     /** Window length, the same for every output pixel. */
     final int taps;
     /** First input index of each output pixel's window. */
@@ -34,8 +32,6 @@ final class ResampleCoefficients {
     final int[] weights;
 
     private ResampleCoefficients(int inSize, int outSize) {
-        this.inSize = inSize;
-        this.outSize = outSize;
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
         double support = filterScale; // the triangle's own support is 1

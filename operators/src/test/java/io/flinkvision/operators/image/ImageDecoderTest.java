@@ -115,6 +115,14 @@ class ImageDecoderTest {
         assertPixels(image, 9, 6, (x, y) -> grey((x * 29 + y) & 0xFF));
     }
 
+    @Test
+    void interlacedPngDecodesExactly() throws Exception {
+        BufferedImage source = TestImages.patternImage(29, 17, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] png = TestImages.interlacedPng(source);
+        assertThat(png[28]).as("IHDR interlace method Adam7").isEqualTo((byte) 1);
+        assertPixels(decoder.decode(FrameEncoding.PNG, 0, 0, png), 29, 17, (x, y) -> TestImages.patternRgb(x, y));
+    }
+
     // ---- JPEG variants: lossy, so compare with libjpeg's own output where ImageIO gives it, and
     // with the source within a tolerance
 
@@ -258,6 +266,17 @@ class ImageDecoderTest {
     @Test
     void missingEncodingIsUnsupported() {
         assertRejected(ReasonCode.UNSUPPORTED_ENCODING, null, 1, 1, new byte[] {1, 2, 3});
+    }
+
+    @Test
+    void jpegProcessesImageIoCannotDecodeAreUnsupported() {
+        byte[] jpeg = TestImages.jpeg(TestImages.smoothImage(16, 16), 0.9f, false);
+        byte[] twelveBit = jpeg.clone();
+        twelveBit[indexOfMarker(jpeg, 0xC0) + 4] = 12; // sample precision
+        assertRejected(ReasonCode.UNSUPPORTED_ENCODING, FrameEncoding.JPEG, 0, 0, twelveBit);
+        byte[] arithmetic = jpeg.clone();
+        arithmetic[indexOfMarker(jpeg, 0xC0) + 1] = (byte) 0xC9; // SOF9: arithmetic-coded sequential
+        assertRejected(ReasonCode.UNSUPPORTED_ENCODING, FrameEncoding.JPEG, 0, 0, arithmetic);
     }
 
     @Test

@@ -41,7 +41,8 @@ class ImagePreprocessorTest {
         PreprocessSpec wide = spec(200, 100, 210, TensorLayout.NHWC, ChannelOrder.RGB, InputElementType.UINT8);
         PreprocessSpec straight = spec(64, 48, 0, TensorLayout.NHWC, ChannelOrder.RGB, InputElementType.UINT8);
         for (PreprocessSpec spec : List.of(wide, straight)) {
-            for (RgbImage image : List.of(uniform(1001, 333, colour), uniform(41, 300, colour), uniform(7, 5, colour))) {
+            for (RgbImage image : List.of(uniform(1001, 333, colour), uniform(41, 300, colour), uniform(7, 5, colour),
+                    uniform(1, 1, colour), uniform(1, 90, colour))) {
                 float[] out = new ImagePreprocessor(spec).preprocess(image);
                 for (int i = 0; i < out.length; i++) {
                     assertThat(out[i]).as("%s from %dx%d, value %d", spec, image.width(), image.height(), i)

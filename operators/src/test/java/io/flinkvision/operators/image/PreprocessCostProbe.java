@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -36,8 +37,8 @@ public final class PreprocessCostProbe {
         for (int i = 0; i < iterations; i++) { // warm-up: let the JIT compile both paths
             preprocessor.preprocessInto(decoder.decode(FrameEncoding.JPEG, 1280, 720, jpeg), sample, 0);
         }
-        long decodeNanos = 0;
-        long preprocessNanos = 0;
+        long[] decodeNanos = new long[iterations];
+        long[] preprocessNanos = new long[iterations];
         long wallStart = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
             long t0 = cpu.getCurrentThreadCpuTime();
@@ -45,15 +46,29 @@ public final class PreprocessCostProbe {
             long t1 = cpu.getCurrentThreadCpuTime();
             preprocessor.preprocessInto(image, sample, 0);
             long t2 = cpu.getCurrentThreadCpuTime();
-            decodeNanos += t1 - t0;
-            preprocessNanos += t2 - t1;
+            decodeNanos[i] = t1 - t0;
+            preprocessNanos[i] = t2 - t1;
         }
         double wallMs = (System.nanoTime() - wallStart) / 1e6 / iterations;
-        System.out.printf("1280x720 JPEG (%d bytes), %d iterations after %d warm-up%n", jpeg.length, iterations, iterations);
-        System.out.printf("decode     %.3f core-ms/frame%n", decodeNanos / 1e6 / iterations);
-        System.out.printf("preprocess %.3f core-ms/frame%n", preprocessNanos / 1e6 / iterations);
-        System.out.printf("total      %.3f core-ms/frame (wall %.3f ms/frame)%n",
-                (decodeNanos + preprocessNanos) / 1e6 / iterations, wallMs);
+        System.out.printf("1280x720 JPEG (%d bytes) -> %s, %d iterations after %d warm-up%n",
+                jpeg.length, preprocessor.spec(), iterations, iterations);
+        System.out.println("core-ms per frame   mean    median  min");
+        report("decode", decodeNanos);
+        report("preprocess", preprocessNanos);
+        long[] total = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            total[i] = decodeNanos[i] + preprocessNanos[i];
+        }
+        report("total", total);
+        System.out.printf("wall ms per frame %.3f (includes time other processes took from this core)%n", wallMs);
+    }
+
+    /** Mean, median and minimum: on a shared machine the median and minimum show the code, the mean the load. */
+    private static void report(String what, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(sorted).average().orElse(0);
+        System.out.printf("%-12s %7.3f %7.3f %7.3f%n", what, mean / 1e6, sorted[sorted.length / 2] / 1e6, sorted[0] / 1e6);
     }
 
     /** A shared photo upscaled to 1280x720 and re-encoded, so the probe needs no extra file. */

@@ -105,6 +105,23 @@ final class TestImages {
         }
     }
 
+    /** A PNG written with Adam7 interlacing (ImageIO's "progressive" PNG mode). */
+    static byte[] interlacedPng(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
     static byte[] jpeg(BufferedImage image, float quality, boolean progressive) {
         return writeJpeg(new IIOImage(image, null, null), quality, progressive);
     }
