@@ -22,7 +22,7 @@ final class ResampleCoefficients {
     static final int ROUNDING = 1 << (PRECISION_BITS - 1);
 
     private static final int CACHE_LIMIT = 256;
-    private static final ConcurrentHashMap<Long, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Key, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
 
     /** Window length, the same for every output pixel. */
     final int taps;
@@ -31,7 +31,7 @@ final class ResampleCoefficients {
     /** {@code weights[i * taps + t]}: weight of input {@code start[i] + t} for output {@code i}. */
     final int[] weights;
 
-    private ResampleCoefficients(int inSize, int outSize) {
+    private ResampleCoefficients(int inSize, int outSize, int minTaps) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
         double support = filterScale; // the triangle's own support is 1
@@ -62,7 +62,8 @@ final class ResampleCoefficients {
             pilCount[i] = count;
             longest = Math.max(longest, count);
         }
-        this.taps = longest; // never more than inSize, since no window reaches past the input
+        // Never more than inSize, so that every padded window still fits inside the input
+        this.taps = Math.max(longest, Math.min(minTaps, inSize));
         this.start = new int[outSize];
         this.weights = new int[outSize * taps];
         for (int i = 0; i < outSize; i++) {
@@ -74,10 +75,18 @@ final class ResampleCoefficients {
 
     /** Shared, immutable coefficients for resizing {@code inSize} pixels to {@code outSize}. */
     static ResampleCoefficients bilinear(int inSize, int outSize) {
+        return bilinear(inSize, outSize, 0);
+    }
+
+    /**
+     * The same filter with windows padded to at least {@code minTaps} (as far as the input is
+     * long enough), for loops written for a fixed window length.
+     */
+    static ResampleCoefficients bilinear(int inSize, int outSize, int minTaps) {
         if (inSize <= 0 || outSize <= 0) {
             throw new IllegalArgumentException("sizes must be positive: " + inSize + " -> " + outSize);
         }
-        long key = ((long) inSize << 32) | outSize;
+        Key key = new Key(inSize, outSize, minTaps);
         ResampleCoefficients cached = CACHE.get(key);
         if (cached != null) {
             return cached;
@@ -87,8 +96,10 @@ final class ResampleCoefficients {
             // full reset is cheaper than tracking recency
             CACHE.clear();
         }
-        return CACHE.computeIfAbsent(key, unused -> new ResampleCoefficients(inSize, outSize));
+        return CACHE.computeIfAbsent(key, k -> new ResampleCoefficients(k.inSize, k.outSize, k.minTaps));
     }
+
+    private record Key(int inSize, int outSize, int minTaps) {}
 
     private static double triangle(double x) {
         double a = Math.abs(x);

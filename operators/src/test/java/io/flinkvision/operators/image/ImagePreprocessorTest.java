@@ -11,6 +11,8 @@ import io.flinkvision.operators.model.TensorLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -106,18 +108,37 @@ class ImagePreprocessorTest {
         assertCrop(new ImagePreprocessor(spec).preprocess(pattern(303, 259)), 39, 17);
     }
 
+    /** Straight resizes, down and up, sized so the horizontal pass uses each of its kernels. */
+    private static final int[][] RESIZE_CASES = {
+        {97, 61, 40, 25}, // downscale 2.4: 6-tap kernel (5 padded)
+        {1280, 9, 455, 5}, // the 720p horizontal ratio: 6 taps
+        {20, 15, 56, 40}, // upscale: 4-tap kernel (padded)
+        {150, 31, 87, 64}, // mild downscale: 4 taps
+        {200, 90, 40, 20}, // downscale 5: generic loop (11 taps)
+        {5, 300, 3, 7}, // input narrower than a padded window: generic loop
+        {1, 1, 6, 5}, // a single pixel
+    };
+
     @Test
-    void downscaleMatchesAFloatingPointTriangleFilter() {
-        RgbImage image = pattern(97, 61);
-        PreprocessSpec spec = spec(40, 25, 0, TensorLayout.NHWC, ChannelOrder.RGB, InputElementType.UINT8);
-        assertNearReference(new ImagePreprocessor(spec).preprocess(image), referenceResize(image, 40, 25), 40, 25, 0, 0);
+    void resizeMatchesAFloatingPointTriangleFilter() {
+        for (int[] c : RESIZE_CASES) {
+            RgbImage image = pattern(c[0], c[1]);
+            PreprocessSpec spec = spec(c[2], c[3], 0, TensorLayout.NHWC, ChannelOrder.RGB, InputElementType.UINT8);
+            assertNearReference(new ImagePreprocessor(spec).preprocess(image), referenceResize(image, c[2], c[3]),
+                    c[2], c[3], 0, 0);
+        }
     }
 
     @Test
-    void upscaleMatchesAFloatingPointTriangleFilter() {
-        RgbImage image = pattern(20, 15);
-        PreprocessSpec spec = spec(56, 40, 0, TensorLayout.NHWC, ChannelOrder.RGB, InputElementType.UINT8);
-        assertNearReference(new ImagePreprocessor(spec).preprocess(image), referenceResize(image, 56, 40), 56, 40, 0, 0);
+    void resizeCasesReachEveryHorizontalKernel() {
+        Set<Integer> kernels = new TreeSet<>();
+        for (int[] c : RESIZE_CASES) {
+            // What the resizer does: pad to a kernel's length where the input allows it
+            int natural = ResampleCoefficients.bilinear(c[0], c[2]).taps;
+            int used = ResampleCoefficients.bilinear(c[0], c[2], HorizontalPass.kernelTaps(natural)).taps;
+            kernels.add(used == 4 || used == 6 ? used : -1); // -1: the generic loop
+        }
+        assertThat(kernels).containsExactly(-1, 4, 6);
     }
 
     @Test
