@@ -16,7 +16,10 @@ import java.io.IOException;
  * declared size whose {@code w*h*3} equals the payload length.
  *
  * <p>The mismatch between a declared encoding and the payload (PNG bytes sent as JPEG) is
- * CORRUPT_IMAGE: the payload is not a valid image of the kind the frame claims.
+ * CORRUPT_IMAGE: the payload is not a valid image of the kind the frame claims. So is a JPEG that
+ * ends early, even one that lacks only its EOI marker: ImageIO would fill the missing part with
+ * grey and return it (see {@link DamageWarnings}). Valid JPEGs that ImageIO cannot decode
+ * (lossless, arithmetic-coded, 12-bit) are UNSUPPORTED_ENCODING.
  *
  * <p>Colour: every source is normalised to 8-bit RGB from its stored samples, as PIL does
  * (embedded ICC profiles are ignored, alpha is dropped, 16-bit keeps the high byte, CMYK uses the
