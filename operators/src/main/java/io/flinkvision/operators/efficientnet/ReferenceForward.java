@@ -3,8 +3,10 @@ package io.flinkvision.operators.efficientnet;
 import io.flinkvision.operators.efficientnet.EfficientNetArchitecture.Block;
 import io.flinkvision.operators.efficientnet.EfficientNetArchitecture.ConvSpec;
 
+import java.util.stream.IntStream;
+
 /**
- * A plain-Java, single-threaded float32 forward pass of an EfficientNet (NCHW arrays, eval mode).
+ * A plain-Java float32 forward pass of an EfficientNet (NCHW arrays, eval mode).
  * It is slow and meant for small probe inputs: {@link ProbeCalibration} uses it to set BatchNorm
  * statistics, and tests use it as an implementation independent of ONNX Runtime.
  */
@@ -16,6 +18,7 @@ public final class ReferenceForward {
     }
 
     private static final ConvObserver NONE = (c, o, b) -> { };
+    private static final long PARALLEL_THRESHOLD = 2_000_000;
 
     private final EfficientNetArchitecture arch;
     private final EfficientNetWeights weights;
@@ -138,41 +141,47 @@ public final class ReferenceForward {
         float[] wt = weights.get(c.name() + ".weight").data();
         float[] out = new float[batch * cout * o * o];
         boolean pointwise = k == 1 && stride == 1 && groups == 1;
-        for (int n = 0; n < batch; n++) {
-            for (int co = 0; co < cout; co++) {
-                int outBase = (n * cout + co) * o * o;
-                int g = co / coutPerGroup;
-                for (int ci = 0; ci < cinPerGroup; ci++) {
-                    int inBase = (n * cin + g * cinPerGroup + ci) * h * h;
-                    int wBase = (co * cinPerGroup + ci) * k * k;
-                    if (pointwise) {
-                        float wv = wt[wBase];
-                        for (int p = 0; p < o * o; p++) {
-                            out[outBase + p] += wv * x[inBase + p];
-                        }
-                        continue;
+        // One task per (image, output channel): each output value is summed in the same order whatever
+        // the thread, so the result does not depend on parallelism.
+        IntStream planes = IntStream.range(0, batch * cout);
+        if (c.multiplyAdds() * batch > PARALLEL_THRESHOLD) {
+            planes = planes.parallel();
+        }
+        planes.forEach(plane -> {
+            int n = plane / cout;
+            int co = plane % cout;
+            int outBase = plane * o * o;
+            int g = co / coutPerGroup;
+            for (int ci = 0; ci < cinPerGroup; ci++) {
+                int inBase = (n * cin + g * cinPerGroup + ci) * h * h;
+                int wBase = (co * cinPerGroup + ci) * k * k;
+                if (pointwise) {
+                    float wv = wt[wBase];
+                    for (int p = 0; p < o * o; p++) {
+                        out[outBase + p] += wv * x[inBase + p];
                     }
-                    for (int ky = 0; ky < k; ky++) {
-                        for (int kx = 0; kx < k; kx++) {
-                            float wv = wt[wBase + ky * k + kx];
-                            int oxMin = Math.max(0, ceilDiv(pad - kx, stride));
-                            int oxMax = Math.min(o - 1, Math.floorDiv(h - 1 + pad - kx, stride));
-                            for (int oy = 0; oy < o; oy++) {
-                                int iy = oy * stride - pad + ky;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                int row = inBase + iy * h - pad + kx;
-                                int orow = outBase + oy * o;
-                                for (int ox = oxMin; ox <= oxMax; ox++) {
-                                    out[orow + ox] += wv * x[row + ox * stride];
-                                }
+                    continue;
+                }
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        float wv = wt[wBase + ky * k + kx];
+                        int oxMin = Math.max(0, ceilDiv(pad - kx, stride));
+                        int oxMax = Math.min(o - 1, Math.floorDiv(h - 1 + pad - kx, stride));
+                        for (int oy = 0; oy < o; oy++) {
+                            int iy = oy * stride - pad + ky;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int row = inBase + iy * h - pad + kx;
+                            int orow = outBase + oy * o;
+                            for (int ox = oxMin; ox <= oxMax; ox++) {
+                                out[orow + ox] += wv * x[row + ox * stride];
                             }
                         }
                     }
                 }
             }
-        }
+        });
         if (!c.hasBatchNorm() || weights.foldedBatchNorm()) {
             float[] bias = weights.get(c.name() + ".bias").data();
             int spatial = o * o;
