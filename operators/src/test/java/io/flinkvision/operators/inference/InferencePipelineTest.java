@@ -121,7 +121,10 @@ class InferencePipelineTest {
         pipeline(10, 5, 1);
         CompletableFuture<FrameOutcome> first = pipeline.submit(Frames.envelope(0));
         CompletableFuture<FrameOutcome> second = pipeline.submit(Frames.envelope(1));
-        while (runner.batchSizes.isEmpty()) {
+        // Preparation runs on its own thread, so the first timer may fire before the second frame joins
+        // the batch; keep advancing until both frames have been run, in one batch or two.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(first.isDone() && second.isDone()) && System.nanoTime() < deadline) {
             manualTime.advance(java.time.Duration.ofMillis(5));
             Thread.onSpinWait();
         }
