@@ -3,17 +3,21 @@ package io.flinkvision.jobs;
 import static io.flinkvision.jobs.ClassificationJobOptions.*;
 
 import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.efficientnet.OfflineFallbackModel;
 import io.flinkvision.operators.inference.RunnerOptions;
 import io.flinkvision.operators.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns the job's model and inference settings into a {@link ModelSpec} and {@link RunnerOptions}. */
 public final class ModelConfiguration {
     /** Environment variable naming the default model when {@code --model} is not given. */
     public static final String MODEL_ENV = "FLINKVISION_MODEL";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelConfiguration.class);
 
     private ModelConfiguration() {}
 
@@ -30,7 +34,8 @@ public final class ModelConfiguration {
 
     /** True when the model is the shared random-weight EfficientNet, whose labels mean nothing. */
     public static boolean isRandomWeightDefault(Path model) {
-        return model.getFileName().toString().equals(SharedData.DEFAULT_MODEL_FILE)
+        return OfflineFallbackModel.isFallback(model)
+                || model.getFileName().toString().equals(SharedData.DEFAULT_MODEL_FILE)
                 || model.getFileName().toString().equals(SharedData.PARITY_MODEL_FILE);
     }
 
@@ -40,6 +45,15 @@ public final class ModelConfiguration {
      */
     public static ModelSpec modelSpec(Configuration config) {
         Path model = modelPath(config);
+        boolean chosenByUser = config.getOptional(MODEL).isPresent()
+                || (System.getenv(MODEL_ENV) != null && !System.getenv(MODEL_ENV).isBlank());
+        if (!Files.isRegularFile(model) && !chosenByUser) {
+            // No ../shared here: run on a generated B0 rather than not at all, and say so loudly.
+            model = OfflineFallbackModel.ensure(OfflineFallbackModel.defaultLocation());
+            LOG.warn("NO TRAINED MODEL: {} not found, so running a generated EfficientNet-B0 with random weights ({});"
+                    + " its labels are meaningless. Give --model PATH or set {}.", SharedData.defaultModel(), model,
+                    MODEL_ENV);
+        }
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("model not found: " + model
                     + " (give --model PATH, set " + MODEL_ENV + ", or put ../shared beside the checkout)");

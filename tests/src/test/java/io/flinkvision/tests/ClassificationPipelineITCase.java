@@ -1,6 +1,7 @@
 package io.flinkvision.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flinkvision.jobs.ClassificationJob;
 import io.flinkvision.jobs.ClassificationJobOptions;
@@ -76,6 +77,8 @@ class ClassificationPipelineITCase {
                        List<TestFrames.BadRecord> bad, OutputTopicsReader out, ModelSpec spec) {}
 
     private Run runJob(String name, Path model) throws Exception {
+        assumeTrue(SharedData.isPresent(), "skipped: the shared photos and models are not at " + SharedData.root()
+                + " (set FLINKVISION_SHARED); this test needs the real photos and trained weights. CI always has them.");
         String frames = name + "-frames";
         String labelled = name + "-labelled";
         String dead = name + "-dead";

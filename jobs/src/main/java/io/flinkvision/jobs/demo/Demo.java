@@ -7,6 +7,7 @@ import io.flinkvision.jobs.ModelConfiguration;
 import io.flinkvision.jobs.publisher.FramePublisher;
 import io.flinkvision.jobs.publisher.FrameSource;
 import io.flinkvision.jobs.publisher.PublishSummary;
+import io.flinkvision.jobs.publisher.SyntheticSource;
 import io.flinkvision.operators.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class Demo {
     private static final String LABELLED = "labelled-frames";
     private static final String SUMMARIES = "window-summaries";
     private static final String DEAD_LETTERS = "dead-letters";
+    private static final long SYNTHETIC_FRAMES = 100;
 
     private Demo() {}
 
@@ -57,7 +59,11 @@ public final class Demo {
     /** Runs the demo; returns the process exit code. */
     static int run(DemoArguments demo) throws Exception {
         Path input = demo.input();
-        if (!Files.exists(input)) {
+        boolean syntheticFallback = !demo.inputGiven() && !Files.exists(input);
+        if (syntheticFallback) {
+            System.out.println("warning: " + input + " not found (no ../shared?): publishing "
+                    + SYNTHETIC_FRAMES + " synthetic 640x480 frames per stream instead; --input PATH takes real ones");
+        } else if (!Files.exists(input)) {
             fail("input not found: " + input + " (give --input PATH to a video file or a folder of images, "
                     + "or put ../shared beside the checkout, or set " + SharedData.ENV + ")");
             return 2;
@@ -85,7 +91,9 @@ public final class Demo {
 
             FrameSource source;
             try {
-                source = FrameSource.open(input, demo.jpegQuality());
+                source = syntheticFallback
+                        ? new SyntheticSource(640, 480, 0, SYNTHETIC_FRAMES, demo.jpegQuality())
+                        : FrameSource.open(input, demo.jpegQuality());
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 return 2;
@@ -167,11 +175,12 @@ public final class Demo {
     }
 
     /** Demo-only flags; the rest are the job's settings. */
-    record DemoArguments(Path input, int streams, double fps, long maxFrames, int injectBad, float jpegQuality,
+    record DemoArguments(Path input, boolean inputGiven, int streams, double fps, long maxFrames, int injectBad, float jpegQuality,
             Duration timeout, boolean help, List<String> jobArgs) {
 
         static DemoArguments parse(String[] args) {
             Path input = SharedData.sampleVideo();
+            boolean inputGiven = false;
             int streams = 2;
             double fps = 25;
             long maxFrames = 0;
@@ -206,7 +215,10 @@ public final class Demo {
                 }
                 try {
                     switch (key) {
-                        case "--input" -> input = Path.of(value).toAbsolutePath().normalize();
+                        case "--input" -> {
+                            input = Path.of(value).toAbsolutePath().normalize();
+                            inputGiven = true;
+                        }
                         case "--streams" -> streams = positive(key, Integer.parseInt(value));
                         case "--fps" -> fps = Double.parseDouble(value);
                         case "--max-frames" -> maxFrames = Long.parseLong(value);
@@ -222,7 +234,7 @@ public final class Demo {
             if (fps < 0 || maxFrames < 0 || injectBad < 0) {
                 throw new IllegalArgumentException("--fps, --max-frames and --inject-bad must be >= 0");
             }
-            return new DemoArguments(input, streams, fps, maxFrames, injectBad, quality, timeout, help, job);
+            return new DemoArguments(input, inputGiven, streams, fps, maxFrames, injectBad, quality, timeout, help, job);
         }
 
         private static int positive(String key, int value) {
