@@ -1,0 +1,122 @@
+package io.flinkvision.operators.planner;
+
+import io.flinkvision.operators.efficientnet.EfficientNetOnnxGenerator;
+import io.flinkvision.operators.efficientnet.EfficientNetVariant;
+import io.flinkvision.operators.efficientnet.SeededWeights;
+import io.flinkvision.operators.inference.Device;
+import io.flinkvision.operators.inference.InferenceException;
+import io.flinkvision.operators.inference.RunnerOptions;
+import io.flinkvision.operators.model.OnnxEnvironment;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Command line {@code plan}: measures seeded EfficientNet variants on this machine (or reads the cached
+ * measurements for the same hardware fingerprint), then recommends the most accurate variant that
+ * meets {@code --streams x --fps} within the p99 latency budget and {@code --max-slots}. The last line
+ * is always {@code recommend variant=B<n> slots=<n> fps_per_slot=<x>}. Run with {@code -Xss8m}.
+ */
+public final class CapacityPlanner {
+    private CapacityPlanner() {}
+
+    public static void main(String[] args) {
+        PlannerOptions options;
+        try {
+            options = PlannerOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(PlannerOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options, System.out);
+        } catch (InferenceException | RuntimeException e) {
+            System.err.println("error: " + e);
+            System.exit(1);
+        }
+    }
+
+    /** Measures (or reads the cache), prints the report and returns the recommendation. */
+    public static Recommendation run(PlannerOptions o, PrintStream out) throws InferenceException {
+        RunnerOptions runner = o.device().equals("cuda")
+                ? new RunnerOptions(Device.CUDA, 0, o.threads(), false)
+                : RunnerOptions.cpu(o.threads());
+        HardwareFingerprint hw = HardwareFingerprint.current(OnnxEnvironment.get().getVersion(), o.device(),
+                o.threads());
+        out.println("hardware: " + hw.describe());
+        MeasurementCache cache = new MeasurementCache(o.cacheDir());
+        List<Measurement> all = new ArrayList<>();
+        for (EfficientNetVariant v : o.variants()) {
+            CacheKey key = new CacheKey(hw, v, o.batchSizes());
+            Optional<List<Measurement>> cached = o.refresh() ? Optional.empty() : cache.read(key);
+            if (cached.isPresent()) {
+                out.println(v + ": cached (" + cache.dir().resolve(key.fileName()) + ")");
+                all.addAll(cached.get());
+                continue;
+            }
+            Path model = modelFor(v, o.cacheDir());
+            long t0 = System.nanoTime();
+            Measurer.Result r = Measurer.measure(v, model, runner, o.batchSizes(), o.seconds());
+            out.printf(Locale.ROOT, "%s: measured on %s in %.1f s%s%n", v, r.device(), (System.nanoTime() - t0) / 1e9,
+                    r.fellBackToCpu() ? " (CUDA unavailable: fell back to CPU; not cached)" : "");
+            for (Measurement m : r.measurements()) {
+                out.printf(Locale.ROOT, "  batch %d: %.1f frames/s, p99 %.1f ms over %d batches%n", m.batchSize(),
+                        m.framesPerSecond(), m.p99Millis(), m.batches());
+            }
+            if (!r.fellBackToCpu()) {
+                cache.write(key, r.measurements());
+            }
+            all.addAll(r.measurements());
+        }
+        Recommendation rec = Recommendation.decide(all, o.targetFps(), o.latencyBudgetMillis(), o.maxSlots(),
+                o.slotsPerTaskManager());
+        if (o.chart() != null) {
+            PlanChart.write(chartPoints(rec), String.format(Locale.ROOT,
+                    "EfficientNet on %s, %d thread(s)/slot, p99 <= %.0f ms", o.device(), o.threads(),
+                    o.latencyBudgetMillis()), o.chart());
+            out.println("chart written to " + o.chart().toAbsolutePath());
+        }
+        for (String line : PlanTable.lines(rec, PlanTable.Figures::of)) {
+            out.println(line);
+        }
+        return rec;
+    }
+
+    /** One point per variant with a measurement within budget: (fps/slot, paper top-1). */
+    static List<ParetoFront.Point> chartPoints(Recommendation rec) {
+        List<ParetoFront.Point> points = new ArrayList<>();
+        for (VariantPlan p : rec.plans()) {
+            if (p.best().isPresent()) {
+                points.add(new ParetoFront.Point(p.variant().name(), p.fpsPerSlot(), p.variant().paperTop1()));
+            }
+        }
+        return points;
+    }
+
+    /** The seeded (seed 0) ONNX model for the variant, generated once into {@code cacheDir/models}. */
+    static Path modelFor(EfficientNetVariant v, Path cacheDir) {
+        Path dir = cacheDir.resolve("models");
+        Path model = dir.resolve("efficientnet_" + v.name().toLowerCase(Locale.ROOT) + "_seed0.onnx");
+        if (Files.isRegularFile(model)) {
+            return model;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, model.getFileName().toString(), ".tmp");
+            EfficientNetOnnxGenerator.write(v, new SeededWeights(0), tmp);
+            Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot generate " + model, e);
+        }
+    }
+}

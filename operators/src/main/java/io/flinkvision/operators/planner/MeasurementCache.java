@@ -1,0 +1,81 @@
+package io.flinkvision.operators.planner;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/** Measurements stored as one small properties file per {@link CacheKey} in a directory. */
+public final class MeasurementCache {
+    private final Path dir;
+
+    public MeasurementCache(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The cached measurements for the key, if a file exists whose stored key matches exactly. */
+    public Optional<List<Measurement>> read(CacheKey key) {
+        Path file = dir.resolve(key.fileName());
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (!key.text().equals(p.getProperty("key"))) {
+            return Optional.empty();
+        }
+        try {
+            List<Measurement> out = new ArrayList<>();
+            for (int batch : key.batchSizes()) {
+                String prefix = "batch." + batch + ".";
+                out.add(new Measurement(key.variant(), batch,
+                        Double.parseDouble(p.getProperty(prefix + "fps")),
+                        Double.parseDouble(p.getProperty(prefix + "p99_ms")),
+                        Integer.parseInt(p.getProperty(prefix + "batches"))));
+            }
+            return Optional.of(out);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // incomplete or corrupt: measure again
+        }
+    }
+
+    /** Writes the measurements for the key (atomically replacing any earlier file). */
+    public void write(CacheKey key, List<Measurement> measurements) {
+        Properties p = new Properties();
+        p.setProperty("key", key.text());
+        for (Measurement m : measurements) {
+            String prefix = "batch." + m.batchSize() + ".";
+            // Double.toString round-trips exactly: a cached plan is the measured plan, digit for digit.
+            p.setProperty(prefix + "fps", Double.toString(m.framesPerSecond()));
+            p.setProperty(prefix + "p99_ms", Double.toString(m.p99Millis()));
+            p.setProperty(prefix + "batches", Integer.toString(m.batches()));
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, key.fileName(), ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, "flink-vision capacity planner measurements");
+            }
+            Files.move(tmp, dir.resolve(key.fileName()), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write planner cache in " + dir, e);
+        }
+    }
+}
