@@ -13,6 +13,9 @@ import java.nio.file.Paths;
 public final class SharedData {
     public static final String PROPERTY = "flinkvision.shared";
     public static final String ENV = "FLINKVISION_SHARED";
+    /** Set (to anything but "false") where the shared folder must be there: tests then fail instead of skipping. */
+    public static final String REQUIRE_PROPERTY = "flinkvision.requireShared";
+    public static final String REQUIRE_ENV = "FLINKVISION_REQUIRE_SHARED";
     public static final String DEFAULT_MODEL_FILE = "efficientnet_b0_seed0_bncal.onnx";
     public static final String PRETRAINED_STAND_IN_FILE =
             "squeezenet1_1_imagenet_onnxzoo_FALLBACK_not_efficientnet.onnx";
@@ -56,5 +59,17 @@ public final class SharedData {
 
     public static boolean isPresent() {
         return Files.isDirectory(models()) && Files.isDirectory(images());
+    }
+
+    /**
+     * Whether a missing shared file is an error rather than a reason to skip. CI sets it, so that the
+     * tests which need trained weights or photos cannot pass by skipping.
+     */
+    public static boolean required() {
+        String value = System.getProperty(REQUIRE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(REQUIRE_ENV);
+        }
+        return value != null && !value.isBlank() && !value.equalsIgnoreCase("false");
     }
 }

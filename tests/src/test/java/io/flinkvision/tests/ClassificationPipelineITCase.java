@@ -1,7 +1,6 @@
 package io.flinkvision.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flinkvision.jobs.ClassificationJob;
 import io.flinkvision.jobs.ClassificationJobOptions;
@@ -9,6 +8,7 @@ import io.flinkvision.jobs.JobArguments;
 import io.flinkvision.jobs.demo.EmbeddedKafka;
 import io.flinkvision.jobs.demo.OutputTopicsReader;
 import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import io.flinkvision.operators.image.ImageDecoder;
 import io.flinkvision.operators.image.ImagePreprocessor;
 import io.flinkvision.operators.inference.OnnxModelRunner;
@@ -77,8 +77,9 @@ class ClassificationPipelineITCase {
                        List<TestFrames.BadRecord> bad, OutputTopicsReader out, ModelSpec spec) {}
 
     private Run runJob(String name, Path model) throws Exception {
-        assumeTrue(SharedData.isPresent(), "skipped: the shared photos and models are not at " + SharedData.root()
-                + " (set FLINKVISION_SHARED); this test needs the real photos and trained weights. CI always has them.");
+        // Real photos and trained weights: skipped with the reason without ../shared, failed where CI requires it.
+        SharedFixtures.require(model);
+        SharedFixtures.images();
         String frames = name + "-frames";
         String labelled = name + "-labelled";
         String dead = name + "-dead";
@@ -235,7 +236,7 @@ class ClassificationPipelineITCase {
     /** Photos whose PyTorch top-5 (reference/squeezenet1_1_top5_pytorch.json) holds an acceptable class. */
     private static Set<String> rightInReference(Map<String, Set<Integer>> acceptable) throws Exception {
         JsonNode top5 = new ObjectMapper()
-                .readTree(SharedData.models().resolve("reference/squeezenet1_1_top5_pytorch.json").toFile())
+                .readTree(SharedFixtures.model("reference/squeezenet1_1_top5_pytorch.json").toFile())
                 .get("top5_softmax_of_scores");
         Set<String> right = new java.util.HashSet<>();
         top5.fields().forEachRemaining(entry -> {
@@ -252,7 +253,7 @@ class ClassificationPipelineITCase {
     /** labels.tsv: file name → acceptable ImageNet class indices ("151-268" ranges included). */
     private static Map<String, Set<Integer>> acceptableClasses() throws Exception {
         Map<String, Set<Integer>> out = new HashMap<>();
-        for (String line : Files.readAllLines(SharedData.images().resolve("labels.tsv"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(SharedFixtures.require(SharedData.images().resolve("labels.tsv")), StandardCharsets.UTF_8)) {
             if (line.startsWith("#") || line.isBlank()) {
                 continue;
             }

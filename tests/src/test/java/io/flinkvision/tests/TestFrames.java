@@ -1,6 +1,6 @@
 package io.flinkvision.tests;
 
-import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
 import io.flinkvision.schemas.ReasonCode;
@@ -28,7 +28,7 @@ final class TestFrames {
     record BadRecord(String description, String streamId, long sequence, byte[] value, ReasonCode expected) {}
 
     static List<Photo> photos() {
-        try (Stream<Path> files = Files.list(SharedData.images())) {
+        try (Stream<Path> files = Files.list(SharedFixtures.images())) {
             List<Photo> photos = new ArrayList<>();
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString().toLowerCase();
@@ -40,7 +40,7 @@ final class TestFrames {
             }
             return photos;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the shared photos in " + SharedData.images(), e);
+            throw new UncheckedIOException("cannot read the shared photos in " + SharedFixtures.images(), e);
         }
     }
 

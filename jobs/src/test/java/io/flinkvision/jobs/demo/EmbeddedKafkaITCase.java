@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.flinkvision.jobs.publisher.FramePublisher;
 import io.flinkvision.jobs.publisher.ImageFolderSource;
 import io.flinkvision.jobs.publisher.PublishSummary;
-import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import java.io.IOException;
@@ -65,9 +65,9 @@ class EmbeddedKafkaITCase {
     @Test
     void sharedImagesPublishedOnTwoStreamsAreReadBackExactly() throws IOException {
         kafka.createTopics(2, "frames-it");
-        List<Path> files = new ImageFolderSource(SharedData.images()).files();
+        List<Path> files = new ImageFolderSource(SharedFixtures.images()).files();
         PublishSummary summary = FramePublisher.builder().bootstrapServers(kafka.bootstrapServers())
-                .topic("frames-it").source(new ImageFolderSource(SharedData.images())).streams(2).fps(0)
+                .topic("frames-it").source(new ImageFolderSource(SharedFixtures.images())).streams(2).fps(0)
                 .build().run();
         assertThat(summary.framesPerStream()).containsOnlyKeys("cam-0", "cam-1").containsValues((long) files.size());
 

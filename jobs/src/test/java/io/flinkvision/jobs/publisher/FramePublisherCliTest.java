@@ -3,7 +3,7 @@ package io.flinkvision.jobs.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +29,9 @@ class FramePublisherCliTest {
 
     @Test
     void defaultsForAFolder() {
-        PublisherSettings s = FramePublisherCli.parse(new String[] {"--input", SharedData.images().toString()});
+        PublisherSettings s = FramePublisherCli.parse(new String[] {"--input", SharedFixtures.images().toString()});
 
-        assertThat(s.input()).isEqualTo(SharedData.images());
+        assertThat(s.input()).isEqualTo(SharedFixtures.images());
         assertThat(s.synthetic()).isFalse();
         assertThat(s.bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(s.topic()).isEqualTo("frames");
@@ -72,7 +72,7 @@ class FramePublisherCliTest {
 
     @Test
     void aFileInputIsAVideo() {
-        PublisherSettings s = FramePublisherCli.parse(new String[] {"--input", SharedData.sampleVideo().toString()});
+        PublisherSettings s = FramePublisherCli.parse(new String[] {"--input", SharedFixtures.sampleVideo().toString()});
         assertThat(FramePublisherCli.source(s)).isInstanceOf(VideoFileSource.class);
     }
 

@@ -3,7 +3,7 @@ package io.flinkvision.jobs.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import io.flinkvision.schemas.FrameEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -42,7 +42,7 @@ class FrameSourceTest {
 
     @Test
     void imageFolderYieldsTheSharedPhotosSortedByNameUntouched() throws IOException {
-        Path folder = SharedData.images();
+        Path folder = SharedFixtures.images();
         assertThat(folder).as("shared images (see SharedData)").isDirectory();
         List<EncodedFrame> frames = readAll(new ImageFolderSource(folder), 100);
 
@@ -57,7 +57,7 @@ class FrameSourceTest {
 
     @Test
     void imageFolderSourceCanBeReadAgainFromTheStart() throws IOException {
-        ImageFolderSource source = new ImageFolderSource(SharedData.images());
+        ImageFolderSource source = new ImageFolderSource(SharedFixtures.images());
         assertThat(readAll(source, 2)).extracting(f -> f.attributes().get("source"))
                 .isEqualTo(readAll(source, 2).stream().map(f -> f.attributes().get("source")).toList())
                 .containsExactly("aloe_flowerpot.jpg", "butterfly_swallowtail.jpg");
@@ -66,7 +66,7 @@ class FrameSourceTest {
     @Test
     void imageFolderPassesOnFilesThatAreNotImagesWithUnknownSize(@TempDir Path folder) throws IOException {
         Files.write(folder.resolve("b.jpg"), new byte[] {1, 2, 3});
-        Files.copy(SharedData.images().resolve("cat_chelsea.png"), folder.resolve("a.JPG"));
+        Files.copy(SharedFixtures.images().resolve("cat_chelsea.png"), folder.resolve("a.JPG"));
         Files.writeString(folder.resolve("notes.txt"), "ignored");
 
         List<EncodedFrame> frames = readAll(new ImageFolderSource(folder), 10);
@@ -91,7 +91,7 @@ class FrameSourceTest {
 
     @Test
     void videoYieldsJpegFramesOfTheVideoSize() throws IOException {
-        Path video = SharedData.sampleVideo();
+        Path video = SharedFixtures.sampleVideo();
         assertThat(video).as("shared sample video (see SharedData)").isRegularFile();
         List<EncodedFrame> frames = readAll(new VideoFileSource(video), 10);
 
@@ -109,8 +109,8 @@ class FrameSourceTest {
 
     @Test
     void lowerJpegQualityGivesSmallerVideoFrames() throws IOException {
-        byte[] fine = readAll(new VideoFileSource(SharedData.sampleVideo(), 0.95f), 1).get(0).payload();
-        byte[] coarse = readAll(new VideoFileSource(SharedData.sampleVideo(), 0.3f), 1).get(0).payload();
+        byte[] fine = readAll(new VideoFileSource(SharedFixtures.sampleVideo(), 0.95f), 1).get(0).payload();
+        byte[] coarse = readAll(new VideoFileSource(SharedFixtures.sampleVideo(), 0.3f), 1).get(0).payload();
         assertThat(coarse.length).isLessThan(fine.length);
     }
 
@@ -149,14 +149,15 @@ class FrameSourceTest {
 
     @Test
     void openPicksTheSourceForAPathAndRejectsUnusableOnes(@TempDir Path dir) throws IOException {
-        assertThat(FrameSource.open(SharedData.images(), 0.9f)).isInstanceOf(ImageFolderSource.class);
-        assertThat(FrameSource.open(SharedData.sampleVideo(), 0.9f)).isInstanceOf(VideoFileSource.class);
+        Path video = SharedFixtures.sampleVideo();
+        assertThat(FrameSource.open(SharedFixtures.images(), 0.9f)).isInstanceOf(ImageFolderSource.class);
+        assertThat(FrameSource.open(video, 0.9f)).isInstanceOf(VideoFileSource.class);
         assertThatThrownBy(() -> FrameSource.open(dir.resolve("missing"), 0.9f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such file or folder");
         Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
         assertThatThrownBy(() -> FrameSource.open(text, 0.9f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FFmpeg cannot read");
-        assertThatThrownBy(() -> FrameSource.open(SharedData.sampleVideo(), 0f))
+        assertThatThrownBy(() -> FrameSource.open(video, 0f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JPEG quality");
     }
 

@@ -1,5 +1,6 @@
 package io.flinkvision.operators.classification;
 
+import io.flinkvision.operators.testing.SharedFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -22,7 +23,7 @@ class PretrainedTop5Test {
     void top5OfTheSharedPhotosMatchesPyTorch() throws Exception {
         ModelSpec spec = ModelSpec.builder()
                 .modelPath(ReferenceData.requireShared(SharedData.PRETRAINED_STAND_IN_FILE))
-                .labelsPath(SharedData.labels()).build();
+                .labelsPath(SharedFixtures.labels()).build();
         String dir = "reference/squeezenet1_1_imagenet_fallback/";
         JsonNode manifest = new ObjectMapper().readTree(ReferenceData.requireShared(dir + "manifest.json").toFile());
         JsonNode pytorch = new ObjectMapper()

@@ -1,5 +1,6 @@
 package io.flinkvision.operators.efficientnet;
 
+import io.flinkvision.operators.testing.SharedFixtures;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -23,7 +24,6 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** EfficientNet-B0..B7 generator: torchvision-exact sizes, ONNX encoding round trip, ORT runs, and weight import parity with the shared B0. */
 class EfficientNetFamilyTest {
@@ -127,7 +127,8 @@ class EfficientNetFamilyTest {
 
     @Test
     void importedB0ReproducesSharedReferenceOutputs() throws OrtException, IOException {
-        assumeTrue(Files.isRegularFile(BNCAL), "shared model missing: " + BNCAL);
+        SharedFixtures.require(BNCAL);
+        SharedFixtures.require(BNCAL_REFERENCE);
         EfficientNetArchitecture arch = EfficientNetArchitecture.of(EfficientNetVariant.B0);
         ImportedWeights imported = ImportedWeights.from(BNCAL);
         assertThat(imported.weightsFor(arch).foldedBatchNorm()).as("torchvision export folds BatchNorm").isTrue();

@@ -1,7 +1,7 @@
 package io.flinkvision.operators.image;
 
+import io.flinkvision.operators.testing.SharedFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flinkvision.operators.SharedData;
 import io.flinkvision.operators.model.PreprocessSpec;
@@ -39,7 +39,7 @@ class PreprocessingFidelityTest {
 
     @Test
     void everyPhotoMatchesTheReferenceTensor() throws Exception {
-        assumeTrue(Files.isRegularFile(REFERENCE), "shared reference tensors not found under " + SharedData.models());
+        SharedFixtures.require(REFERENCE);
         PreprocessSpec spec = PreprocessSpec.imagenet(224, 256);
         int n = spec.sampleLength();
         FloatBuffer reference = readFloats(REFERENCE);
@@ -53,7 +53,7 @@ class PreprocessingFidelityTest {
         double worstMax = 0;
         for (int row = 0; row < PHOTOS.size(); row++) {
             String name = PHOTOS.get(row);
-            byte[] bytes = Files.readAllBytes(SharedData.images().resolve(name));
+            byte[] bytes = Files.readAllBytes(SharedFixtures.require(SharedData.images().resolve(name)));
             FrameEncoding encoding = name.endsWith(".png") ? FrameEncoding.PNG : FrameEncoding.JPEG;
             preprocessor.preprocessInto(decoder.decode(encoding, 0, 0, bytes), sample, 0);
 

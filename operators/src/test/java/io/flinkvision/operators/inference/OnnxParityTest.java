@@ -1,5 +1,6 @@
 package io.flinkvision.operators.inference;
 
+import io.flinkvision.operators.testing.SharedFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -50,7 +51,7 @@ class OnnxParityTest {
     void matchesPyTorch(Path dir) throws Exception {
         JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
         ModelSpec spec = ModelSpec.builder()
-                .modelPath(SharedData.models().resolve(manifest.get("model_file").asText()))
+                .modelPath(SharedFixtures.model(manifest.get("model_file").asText()))
                 .inputName(manifest.get("input_name").asText())
                 .outputName(manifest.get("output_name").asText())
                 .build();

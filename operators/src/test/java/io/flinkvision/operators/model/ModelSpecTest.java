@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flinkvision.operators.SharedData;
 import io.flinkvision.operators.testing.ReferenceData;
+import io.flinkvision.operators.testing.SharedFixtures;
 import io.flinkvision.operators.testing.TinyOnnx;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,7 @@ class ModelSpecTest {
 
     @Test
     void readsTheEfficientNetContractFromTheModel() {
-        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedData.labels()).build();
+        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedFixtures.labels()).build();
 
         assertThat(spec.inputName()).isEqualTo("input");
         assertThat(spec.inputShape()).containsExactly(-1, 3, 224, 224);
@@ -74,7 +75,7 @@ class ModelSpecTest {
 
     @Test
     void configuredValuesWin() {
-        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedData.labels())
+        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedFixtures.labels())
                 .name("b0-test").inputName("input").outputName("logits").layout(TensorLayout.NCHW)
                 .inputSize(224, 224).resizeShorterSide(0).channelOrder(ChannelOrder.BGR)
                 .mean(new float[] {0.5f, 0.5f, 0.5f}).std(new float[] {0.25f, 0.25f, 0.25f})
@@ -107,39 +108,43 @@ class ModelSpecTest {
 
     @Test
     void unknownInputOrOutputNameListsTheModelsNames() {
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).inputName("images").build())
+        Path bncal = bncal();
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).inputName("images").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'images'").hasMessageContaining("[input]").hasMessageContaining("--input-name");
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).outputName("probs").build())
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).outputName("probs").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'probs'").hasMessageContaining("[logits]");
     }
 
     @Test
     void contradictingTheModelsFixedShapeIsRejected() {
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).inputSize(300, 300).build())
+        Path bncal = bncal();
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).inputSize(300, 300).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("224x224").hasMessageContaining("300x300");
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).layout(TensorLayout.NHWC).build())
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).layout(TensorLayout.NHWC).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--layout");
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).elementType(InputElementType.UINT8).build())
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).elementType(InputElementType.UINT8).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FLOAT32");
     }
 
     @Test
     void labelsCountMustMatchTheOutput() throws IOException {
-        Path labels = Files.write(tmp.resolve("labels.txt"), Files.readAllLines(SharedData.labels()).subList(0, 999));
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).labelsPath(labels).build())
+        Path bncal = bncal();
+        Path labels = Files.write(tmp.resolve("labels.txt"), Files.readAllLines(SharedFixtures.labels()).subList(0, 999));
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).labelsPath(labels).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("999 labels").hasMessageContaining("1000 outputs").hasMessageContaining("--labels");
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal()).labelsPath(tmp.resolve("none.txt")).build())
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(bncal).labelsPath(tmp.resolve("none.txt")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none.txt");
     }
 
     @Test
     void tinyUint8NhwcModelWithBackgroundClass() throws IOException {
+        Path imagenetLabels = SharedFixtures.labels();
         Path model = TinyOnnx.write(tmp.resolve("tiny_bg.onnx"), new TinyOnnx.Spec(true, true, 1, 8, 8, 1001, true));
-        ModelSpec spec = ModelSpec.builder().modelPath(model).labelsPath(SharedData.labels()).build();
+        ModelSpec spec = ModelSpec.builder().modelPath(model).labelsPath(SharedFixtures.labels()).build();
 
         assertThat(spec.inputName()).isEqualTo("image");
         assertThat(spec.inputShape()).containsExactly(1, 8, 8, 3);
@@ -153,7 +158,7 @@ class ModelSpecTest {
 
         // Without the 1000 ImageNet labels there is no reason to assume a background class.
         assertThat(ModelSpec.builder().modelPath(model).build().classOffset()).isZero();
-        assertThatThrownBy(() -> ModelSpec.builder().modelPath(model).labelsPath(SharedData.labels())
+        assertThatThrownBy(() -> ModelSpec.builder().modelPath(model).labelsPath(imagenetLabels)
                         .classOffset(0).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--class-offset");
     }
@@ -223,7 +228,7 @@ class ModelSpecTest {
 
     @Test
     void survivesJavaSerialisation() throws Exception {
-        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedData.labels())
+        ModelSpec spec = ModelSpec.builder().modelPath(bncal()).labelsPath(SharedFixtures.labels())
                 .channelOrder(ChannelOrder.BGR).topK(7).build();
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -1,24 +1,18 @@
 package io.flinkvision.operators.testing;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.flinkvision.operators.SharedData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads the shared reference tensors (raw little-endian float32, C order) and fails clearly without them. */
+/** Reads the shared reference tensors (raw little-endian float32, C order). */
 public final class ReferenceData {
     private ReferenceData() {}
 
-    /** Fails (not skips) when the shared folder is missing: these tests are the model contract. */
+    /** A file under the shared models folder; see {@link SharedFixtures} for what happens when it is missing. */
     public static Path requireShared(String relative) {
-        Path path = SharedData.models().resolve(relative);
-        assertTrue(Files.exists(path), () -> "shared test data missing: " + path
-                + " (set -D" + SharedData.PROPERTY + "=DIR or $" + SharedData.ENV + ")");
-        return path;
+        return SharedFixtures.model(relative);
     }
 
     /** {@code rows} rows of equal length. */
