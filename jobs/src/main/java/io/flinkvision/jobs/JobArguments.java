@@ -14,6 +14,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.Description;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
  * Command-line and properties-file settings of a job, checked against the job's {@code *Options}
@@ -105,11 +107,17 @@ public final class JobArguments {
         for (ConfigOption<?> option : knownOptions(optionsClass).values()) {
             out.append(String.format("  --%-26s %s%n", option.key()
                             + (option.hasDefaultValue() ? " (" + option.defaultValue() + ")" : ""),
-                    option.description().toString()));
+                    plainText(option.description())));
         }
         out.append(String.format("  --%-26s %s%n", "config FILE", "properties file with key=value settings"));
         out.append(String.format("  --%-26s %s%n", "kafka.<prop> VALUE", "passed to every Kafka client"));
         return out.toString();
+    }
+
+    /** A description as one line of plain text (Flink's formatter writes HTML: undo its escaping). */
+    static String plainText(Description description) {
+        return new HtmlFormatter().format(description).replace("<br />", " ").replace("&lt;", "<")
+                .replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     }
 
     static Map<String, ConfigOption<?>> knownOptions(Class<?> optionsClass) {

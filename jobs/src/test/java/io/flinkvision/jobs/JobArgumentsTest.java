@@ -57,5 +57,7 @@ class JobArgumentsTest {
     void helpListsEveryOption() {
         String help = JobArguments.help(ClassificationJobOptions.class);
         assertThat(help).contains("--bootstrap-servers", "--model", "--batch-size", "--window-size", "kafka.<prop>");
+        assertThat(help).as("descriptions as text, not Description objects")
+                .contains("Kafka bootstrap servers.").doesNotContain("Description@");
     }
 }
