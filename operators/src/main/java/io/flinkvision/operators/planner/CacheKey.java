@@ -23,10 +23,14 @@ public record CacheKey(HardwareFingerprint hardware, EfficientNetVariant variant
 
     /** A file name derived from {@link #text()}: the variant plus 16 hex digits of its SHA-256. */
     public String fileName() {
+        return variant.name().toLowerCase(Locale.ROOT) + "-" + shortHash(text()) + ".properties";
+    }
+
+    /** 16 hex digits of the SHA-256 of the text. */
+    static String shortHash(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text().getBytes(StandardCharsets.UTF_8));
-            return variant.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(digest, 0, 8)
-                    + ".properties";
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,9 @@ import java.util.Optional;
  * is always {@code recommend variant=B<n> slots=<n> fps_per_slot=<x>}. Run with {@code -Xss8m}.
  */
 public final class CapacityPlanner {
+    /** Frames decoded and preprocessed to measure one variant's pixel path (after a warm-up). */
+    static final int PIXEL_ITERATIONS = 200;
+
     private CapacityPlanner() {}
 
     public static void main(String[] args) {
@@ -77,6 +82,10 @@ public final class CapacityPlanner {
             }
             all.addAll(r.measurements());
         }
+        Map<EfficientNetVariant, Double> pixelCosts = new EnumMap<>(EfficientNetVariant.class);
+        if (o.countsPixelPath()) {
+            all = withPixelPath(o, hw, cache, all, pixelCosts, out);
+        }
         Recommendation rec = Recommendation.decide(all, o.targetFps(), o.latencyBudgetMillis(), o.maxSlots(),
                 o.slotsPerTaskManager());
         if (o.chart() != null) {
@@ -85,10 +94,34 @@ public final class CapacityPlanner {
                     o.latencyBudgetMillis()), o.chart());
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
-        for (String line : PlanTable.lines(rec, PlanTable.Figures::of)) {
+        String pixelNote = o.countsPixelPath() ? o.frameWidth() + "x" + o.frameHeight() + " JPEG" : null;
+        for (String line : PlanTable.lines(rec, PlanTable.Figures::of, pixelCosts, pixelNote)) {
             out.println(line);
         }
         return rec;
+    }
+
+    /** The measurements with each variant's pixel path (cached, or measured now) added; fills {@code costs}. */
+    private static List<Measurement> withPixelPath(PlannerOptions o, HardwareFingerprint hw, MeasurementCache cache,
+                                                   List<Measurement> modelOnly,
+                                                   Map<EfficientNetVariant, Double> costs, PrintStream out) {
+        for (EfficientNetVariant v : o.variants()) {
+            Optional<Double> cached = o.refresh() ? Optional.empty()
+                    : cache.readPixelCost(hw, v, o.frameWidth(), o.frameHeight());
+            double cost = cached.orElseGet(() -> PixelPathCost.coreMillis(v, o.frameWidth(), o.frameHeight(),
+                    PIXEL_ITERATIONS));
+            if (cached.isEmpty()) {
+                cache.writePixelCost(hw, v, o.frameWidth(), o.frameHeight(), cost);
+            }
+            out.printf(Locale.ROOT, "%s: decode + preprocess %dx%d JPEG to %d px: %.2f core-ms per frame%s%n", v,
+                    o.frameWidth(), o.frameHeight(), v.resolution(), cost, cached.isPresent() ? " (cached)" : "");
+            costs.put(v, cost);
+        }
+        List<Measurement> adjusted = new ArrayList<>();
+        for (Measurement m : modelOnly) {
+            adjusted.add(PixelPathCost.withPixelPath(m, costs.get(m.variant()), o.threads()));
+        }
+        return adjusted;
     }
 
     /** One point per variant with a measurement within budget: (fps/slot, paper top-1). */

@@ -1,5 +1,6 @@
 package io.flinkvision.operators.planner;
 
+import io.flinkvision.operators.efficientnet.EfficientNetVariant;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -27,17 +29,8 @@ public final class MeasurementCache {
 
     /** The cached measurements for the key, if a file exists whose stored key matches exactly. */
     public Optional<List<Measurement>> read(CacheKey key) {
-        Path file = dir.resolve(key.fileName());
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        if (!key.text().equals(p.getProperty("key"))) {
+        Properties p = load(key.fileName());
+        if (p == null || !key.text().equals(p.getProperty("key"))) {
             return Optional.empty();
         }
         try {
@@ -66,16 +59,65 @@ public final class MeasurementCache {
             p.setProperty(prefix + "p99_ms", Double.toString(m.p99Millis()));
             p.setProperty(prefix + "batches", Integer.toString(m.batches()));
         }
+        store(key.fileName(), p);
+    }
+
+    /** The properties in {@code dir/fileName}, or null if there is no readable file. */
+    private Properties load(String fileName) {
+        Path file = dir.resolve(fileName);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+            return p;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Writes {@code dir/fileName} atomically, replacing any earlier file. */
+    private void store(String fileName, Properties p) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, key.fileName(), ".tmp");
+            Path tmp = Files.createTempFile(dir, fileName, ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, "flink-vision capacity planner measurements");
             }
-            Files.move(tmp, dir.resolve(key.fileName()), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write planner cache in " + dir, e);
         }
+    }
+
+    /** The cached pixel-path cost (core-ms per frame) for a variant and frame size on this hardware. */
+    public Optional<Double> readPixelCost(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
+        Properties p = load(pixelFile(hw, variant, width, height));
+        if (p == null || !pixelKey(hw, variant, width, height).equals(p.getProperty("key"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Double.parseDouble(p.getProperty("pixel_core_ms")));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void writePixelCost(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height,
+                               double coreMillis) {
+        Properties p = new Properties();
+        p.setProperty("key", pixelKey(hw, variant, width, height));
+        p.setProperty("pixel_core_ms", Double.toString(coreMillis));
+        store(pixelFile(hw, variant, width, height), p);
+    }
+
+    private static String pixelKey(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
+        return hw.describe() + ";variant=" + variant + ";pixels=" + width + "x" + height;
+    }
+
+    private String pixelFile(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
+        return variant.name().toLowerCase(Locale.ROOT) + "-pixels-" + width + "x" + height + "-"
+                + CacheKey.shortHash(pixelKey(hw, variant, width, height)) + ".properties";
     }
 }

@@ -9,7 +9,8 @@ import java.util.Locale;
 /** The planner's command-line options, parsed and checked. */
 public record PlannerOptions(List<EfficientNetVariant> variants, int streams, double fps, double latencyBudgetMillis,
                              String device, int threads, List<Integer> batchSizes, double seconds, Path cacheDir,
-                             Path chart, boolean refresh, int maxSlots, int slotsPerTaskManager) {
+                             Path chart, boolean refresh, int maxSlots, int slotsPerTaskManager, int frameWidth,
+                             int frameHeight) {
 
     static final String USAGE = String.join("\n",
             "usage: plan --streams N --fps X --latency-budget-ms L [options]",
@@ -18,6 +19,7 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
             "  --threads T              intra-op threads per slot (default 1)",
             "  --batch-sizes 1,2,4      batch sizes to measure (default 1,2,4)",
             "  --seconds S              timed seconds per batch size (default 2)",
+            "  --frame WxH              also count decoding + preprocessing a WxH JPEG per frame (default: model only)",
             "  --max-slots N            a variant fits if it needs at most N slots (default 8)",
             "  --slots-per-tm N         slots per TaskManager (default: processors / threads on cpu, 1 per GPU on cuda)",
             "  --cache DIR              (default ${user.home}/.cache/flink-vision/planner)",
@@ -26,6 +28,11 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
 
     public double targetFps() {
         return streams * fps;
+    }
+
+    /** Whether the pixel path (JPEG decode + preprocess of {@code --frame}) is counted. */
+    public boolean countsPixelPath() {
+        return frameWidth > 0;
     }
 
     public static PlannerOptions parse(String... args) {
@@ -43,6 +50,8 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
         boolean refresh = false;
         int maxSlots = 8;
         Integer slotsPerTm = null;
+        int frameWidth = 0;
+        int frameHeight = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -80,6 +89,15 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
                 case "--cache" -> cache = Path.of(value(args, ++i, a));
                 case "--chart" -> chart = Path.of(value(args, ++i, a));
                 case "--refresh" -> refresh = true;
+                case "--frame" -> {
+                    String v = value(args, ++i, a);
+                    String[] wh = v.toLowerCase(Locale.ROOT).split("x");
+                    if (wh.length != 2) {
+                        throw new IllegalArgumentException("--frame needs WIDTHxHEIGHT, e.g. 1280x720, got '" + v + "'");
+                    }
+                    frameWidth = positiveInt(wh[0], a);
+                    frameHeight = positiveInt(wh[1], a);
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
@@ -92,7 +110,7 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
             slotsPerTm = device.equals("cuda") ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
         }
         return new PlannerOptions(variants, streams, fps, budget, device, threads, batches, seconds, cache, chart,
-                refresh, maxSlots, slotsPerTm);
+                refresh, maxSlots, slotsPerTm, frameWidth, frameHeight);
     }
 
     private static String value(String[] args, int i, String flag) {

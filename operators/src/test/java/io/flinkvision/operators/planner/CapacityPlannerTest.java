@@ -2,13 +2,17 @@ package io.flinkvision.operators.planner;
 
 import static io.flinkvision.operators.efficientnet.EfficientNetVariant.B0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import io.flinkvision.operators.model.OnnxEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,5 +58,32 @@ class CapacityPlannerTest {
         assertThat(second[0].chosen().best()).contains(best);
         assertThat(cached.lines().toList()).last().isEqualTo(lines.get(lines.size() - 1));
         assertThat(second[0].chosen().variant()).isEqualTo(B0);
+    }
+
+    @Test
+    void countingThePixelPathLowersThroughputByExactlyItsMeasuredCost() throws Exception {
+        String cache = tmp.resolve("cache").toString();
+        String[] target = {"--variants", "B0", "--streams", "1", "--fps", "5", "--latency-budget-ms", "5000",
+                "--batch-sizes", "1", "--seconds", "0.3", "--cache", cache};
+        Recommendation[] modelOnly = new Recommendation[1];
+        run(PlannerOptions.parse(target), modelOnly);
+        String[] withFrame = Stream.concat(Arrays.stream(target),
+                Stream.of("--frame", "640x480")).toArray(String[]::new);
+        Recommendation[] withPixels = new Recommendation[1];
+
+        String report = run(PlannerOptions.parse(withFrame), withPixels);
+
+        assertThat(report).contains("B0: cached").contains("decode + preprocess 640x480 JPEG to 224 px")
+                .contains("pixel_ms").contains("include decoding + preprocessing a 640x480 JPEG");
+        double pixelMillis = new MeasurementCache(tmp.resolve("cache"))
+                .readPixelCost(HardwareFingerprint.current(OnnxEnvironment.get()
+                        .getVersion(), "cpu", 1), B0, 640, 480).orElseThrow();
+        assertThat(pixelMillis).isPositive();
+        Measurement model = modelOnly[0].chosen().best().orElseThrow();
+        Measurement total = withPixels[0].chosen().best().orElseThrow();
+        assertThat(1000 / total.framesPerSecond())
+                .isCloseTo(1000 / model.framesPerSecond() + pixelMillis, offset(1e-9));
+        assertThat(total.p99Millis()).isCloseTo(model.p99Millis() + pixelMillis,
+                offset(1e-9));
     }
 }

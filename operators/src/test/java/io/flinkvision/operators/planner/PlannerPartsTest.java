@@ -4,8 +4,10 @@ import static io.flinkvision.operators.efficientnet.EfficientNetVariant.B0;
 import static io.flinkvision.operators.efficientnet.EfficientNetVariant.B3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,15 @@ class PlannerPartsTest {
                 .hasMessageContaining("--device must be cpu or cuda");
         assertThatThrownBy(() -> PlannerOptions.parse("--fps"))
                 .hasMessageContaining("--fps needs a value");
+        assertThat(PlannerOptions.parse("--streams", "1", "--fps", "1", "--latency-budget-ms", "1", "--frame", "1280X720"))
+                .satisfies(f -> {
+                    assertThat(f.countsPixelPath()).isTrue();
+                    assertThat(f.frameWidth()).isEqualTo(1280);
+                    assertThat(f.frameHeight()).isEqualTo(720);
+                });
+        assertThat(o.countsPixelPath()).isFalse();
+        assertThatThrownBy(() -> PlannerOptions.parse("--frame", "1280"))
+                .hasMessageContaining("--frame needs WIDTHxHEIGHT");
         assertThatThrownBy(() -> PlannerOptions.parse("--frobnicate"))
                 .hasMessageContaining("unknown argument '--frobnicate'");
     }
@@ -82,6 +93,43 @@ class PlannerPartsTest {
 
         Files.writeString(cache.dir().resolve(key.fileName()), "key=" + key.text().replace(":", "\\:") + "\n");
         assertThat(cache.read(key)).as("a truncated file is measured again").isEmpty();
+    }
+
+    @Test
+    void cacheKeepsPixelCostsPerFrameSize() {
+        MeasurementCache cache = new MeasurementCache(tmp.resolve("cache"));
+        cache.writePixelCost(HW, B0, 1280, 720, 7.4512345678);
+
+        assertThat(cache.readPixelCost(HW, B0, 1280, 720)).contains(7.4512345678);
+        assertThat(cache.readPixelCost(HW, B0, 1920, 1080)).isEmpty();
+        assertThat(cache.readPixelCost(HW, B3, 1280, 720)).isEmpty();
+    }
+
+    @Test
+    void thePixelPathAddsItsCoreTimeToEachFrame() {
+        Measurement model = new Measurement(B0, 2, 100, 20, 50); // 10 core-ms per frame with one thread
+
+        Measurement oneThread = PixelPathCost.withPixelPath(model, 5, 1);
+        assertThat(oneThread.framesPerSecond()).isCloseTo(1000.0 / 15, offset(1e-9));
+        assertThat(oneThread.p99Millis()).isEqualTo(25);
+        assertThat(oneThread.batchSize()).isEqualTo(2);
+
+        // Two threads at 150 frames/s: 13.33 core-ms per frame in the model, plus 5, over two cores.
+        Measurement twoThreads = PixelPathCost.withPixelPath(new Measurement(B0, 1, 150, 10, 50), 5, 2);
+        assertThat(twoThreads.framesPerSecond()).isCloseTo(2000 / (2000.0 / 150 + 5),
+                offset(1e-9));
+        assertThat(PixelPathCost.withPixelPath(model, 0, 1)).isEqualTo(model);
+    }
+
+    @Test
+    void theSyntheticFrameIsARealJpegOfTheAskedSize() throws Exception {
+        byte[] jpeg = PixelPathCost.syntheticJpeg(320, 200, 7);
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg));
+
+        assertThat(decoded.getWidth()).isEqualTo(320);
+        assertThat(decoded.getHeight()).isEqualTo(200);
+        assertThat(jpeg.length).as("compresses like a scene, neither flat nor noise").isBetween(5_000, 100_000);
+        assertThat(PixelPathCost.coreMillis(B0, 320, 200, 5)).isPositive();
     }
 
     @Test
