@@ -90,8 +90,10 @@ public final class CapacityPlanner {
                 o.slotsPerTaskManager());
         if (o.chart() != null) {
             PlanChart.write(chartPoints(rec), String.format(Locale.ROOT,
-                    "EfficientNet on %s, %d thread(s)/slot, p99 <= %.0f ms", o.device(), o.threads(),
-                    o.latencyBudgetMillis()), o.chart());
+                    "EfficientNet on %s, %d thread(s)/slot, p99 <= %.0f ms%s", o.device(), o.threads(),
+                    o.latencyBudgetMillis(), o.countsPixelPath()
+                            ? ", incl. " + o.frameWidth() + "x" + o.frameHeight() + " JPEG decode + preprocess" : ""),
+                    o.chart());
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
         String pixelNote = o.countsPixelPath() ? o.frameWidth() + "x" + o.frameHeight() + " JPEG" : null;
