@@ -92,7 +92,7 @@ public final class CapacityPlanner {
             PlanChart.write(chartPoints(rec), String.format(Locale.ROOT,
                     "EfficientNet on %s, %d thread(s)/slot, p99 <= %.0f ms%s", o.device(), o.threads(),
                     o.latencyBudgetMillis(), o.countsPixelPath()
-                            ? ", incl. " + o.frameWidth() + "x" + o.frameHeight() + " JPEG decode + preprocess" : ""),
+                            ? ", + " + o.frameWidth() + "x" + o.frameHeight() + " JPEG pixel path" : ""),
                     o.chart());
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
