@@ -258,7 +258,7 @@ public final class PipelineBenchmark {
         int asyncCapacity = 32;
         int width = 1280;
         int height = 720;
-        long e2eFrames = 2000;
+        long e2eFrames = 3000; // fewer and the JIT warming up Kafka and Flink code is a large part of the run
 
         static Settings parse(String[] args) {
             Settings s = new Settings();
