@@ -97,7 +97,8 @@ public final class CapacityPlanner {
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
         String pixelNote = o.countsPixelPath() ? o.frameWidth() + "x" + o.frameHeight() + " JPEG" : null;
-        for (String line : PlanTable.lines(rec, PlanTable.Figures::of, pixelCosts, pixelNote)) {
+        for (String line : PlanTable.lines(rec, PlanTable.Figures::of, pixelCosts, pixelNote,
+                o.device().equals("cuda") ? "GPU(s)" : o.processors() + "-core TaskManager(s)")) {
             out.println(line);
         }
         return rec;

@@ -43,15 +43,16 @@ public final class PlanTable {
 
     /** The whole report; the last element is exactly {@link Recommendation#lastLine()}. */
     public static List<String> lines(Recommendation r, Function<EfficientNetVariant, Figures> figures) {
-        return lines(r, figures, Map.of(), null);
+        return lines(r, figures, Map.of(), null, "TaskManager(s)");
     }
 
     /**
      * The report with the pixel path counted: {@code pixelCosts} (core-ms per frame per variant) are
      * already included in fps/slot and p99; {@code frame} names what was decoded. Null frame: model only.
+     * {@code taskManagers} names what holds the slots, e.g. "TaskManager(s)" or "GPU(s)".
      */
     public static List<String> lines(Recommendation r, Function<EfficientNetVariant, Figures> figures,
-                                     Map<EfficientNetVariant, Double> pixelCosts, String frame) {
+                                     Map<EfficientNetVariant, Double> pixelCosts, String frame, String taskManagers) {
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "target %.1f frames/s, p99 per batch <= %.0f ms, at most %d slots; %s",
                 r.targetFps(), r.latencyBudgetMillis(), r.maxSlots(), frame == null
@@ -64,15 +65,15 @@ public final class PlanTable {
         VariantPlan c = r.chosen();
         if (r.anyFits()) {
             out.add(String.format(Locale.ROOT,
-                    "most accurate variant that fits: %s (top-1 %.1f%%), batch %d, %d slot(s) = %d TaskManager(s)/GPU(s)"
+                    "most accurate variant that fits: %s (top-1 %.1f%%), batch %d, %d slot(s) = %d %s"
                             + " at %d slot(s) each", c.variant(), c.variant().paperTop1(),
-                    c.best().orElseThrow().batchSize(), c.slotsNeeded(), r.taskManagersNeeded(),
+                    c.best().orElseThrow().batchSize(), c.slotsNeeded(), r.taskManagersNeeded(), taskManagers,
                     r.slotsPerTaskManager()));
         } else {
             String why = c.slotsNeeded() == Integer.MAX_VALUE
                     ? "no batch size of any variant meets the latency budget"
                     : "even the fastest within budget needs " + c.slotsNeeded() + " slots ("
-                            + r.taskManagersNeeded() + " TaskManager(s)/GPU(s) at " + r.slotsPerTaskManager()
+                            + r.taskManagersNeeded() + " " + taskManagers + " at " + r.slotsPerTaskManager()
                             + " slot(s) each)";
             out.add("NO VARIANT FITS in " + r.maxSlots() + " slots: " + why + "; showing the fastest, " + c.variant());
         }

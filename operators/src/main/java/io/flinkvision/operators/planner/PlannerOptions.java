@@ -30,6 +30,11 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
         return streams * fps;
     }
 
+    /** Processors of this machine: what one TaskManager like it offers. */
+    public int processors() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     /** Whether the pixel path (JPEG decode + preprocess of {@code --frame}) is counted. */
     public boolean countsPixelPath() {
         return frameWidth > 0;
