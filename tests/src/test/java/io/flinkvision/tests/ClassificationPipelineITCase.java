@@ -9,11 +9,6 @@ import io.flinkvision.jobs.demo.EmbeddedKafka;
 import io.flinkvision.jobs.demo.OutputTopicsReader;
 import io.flinkvision.operators.SharedData;
 import io.flinkvision.operators.testing.SharedFixtures;
-import io.flinkvision.operators.image.ImageDecoder;
-import io.flinkvision.operators.image.ImagePreprocessor;
-import io.flinkvision.operators.inference.OnnxModelRunner;
-import io.flinkvision.operators.inference.RunnerOptions;
-import io.flinkvision.operators.classification.TopKClassifier;
 import io.flinkvision.operators.model.ModelSpec;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Classification;
@@ -221,13 +216,9 @@ class ClassificationPipelineITCase {
     private static Map<String, List<Classification>> directTopK(ModelSpec spec, List<TestFrames.Photo> photos)
             throws Exception {
         Map<String, List<Classification>> topK = new HashMap<>();
-        ImageDecoder decoder = new ImageDecoder(MAX_PIXELS);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(spec.preprocess());
-        TopKClassifier classifier = new TopKClassifier(spec);
-        try (OnnxModelRunner runner = new OnnxModelRunner(spec, RunnerOptions.cpu(1))) {
+        try (DirectClassifier direct = new DirectClassifier(spec, MAX_PIXELS)) {
             for (TestFrames.Photo photo : photos) {
-                float[] sample = preprocessor.preprocess(decoder.decode(photo.encoding(), 0, 0, photo.bytes()));
-                topK.put(photo.fileName(), classifier.classify(runner.run(new float[][] {sample})[0]));
+                topK.put(photo.fileName(), direct.topK(photo.encoding(), photo.bytes()));
             }
         }
         return topK;
