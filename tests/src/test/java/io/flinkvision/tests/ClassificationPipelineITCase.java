@@ -91,13 +91,16 @@ class ClassificationPipelineITCase {
                 long sequence = 0;
                 for (TestFrames.Photo photo : photos) {
                     Frame frame = TestFrames.frame(stream, sequence, photo.encoding(), 0, 0, photo.bytes());
-                    send(producer, frames, stream, codec.encode(frame));
+                    send(producer, frames, stream, sequence, codec.encode(frame));
                     byKey.put(stream + "/" + sequence, photo);
                     sequence++;
                 }
                 byte[] aJpeg = photos.stream().filter(p -> p.fileName().endsWith(".jpg")).findFirst().orElseThrow().bytes();
                 for (TestFrames.BadRecord record : TestFrames.badRecords(stream, sequence, aJpeg, MAX_PIXELS)) {
-                    send(producer, frames, stream, record.value());
+                    // The Kafka timestamp is the event time of records that are not frames: without it
+                    // (wall-clock now, years after these frames) they would push the watermark past
+                    // the frames behind them, which would then miss their windows.
+                    send(producer, frames, stream, record.sequence(), record.value());
                     bad.add(record);
                 }
             }
@@ -278,7 +281,9 @@ class ClassificationPipelineITCase {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, long sequence,
+                             byte[] value) {
+        producer.send(new ProducerRecord<>(topic, null, TestFrames.captureMillis(sequence),
+                key.getBytes(StandardCharsets.UTF_8), value));
     }
 }

@@ -44,12 +44,20 @@ final class TestFrames {
         }
     }
 
+    /**
+     * Capture time of the {@code sequence}-th record of a stream: 40 ms apart (25 fps), in a fixed past
+     * so windows are deterministic. Records that are not frames carry it as their Kafka timestamp, as a
+     * camera's publisher would, so they share the frames' event-time clock.
+     */
+    static long captureMillis(long sequence) {
+        return 1_700_000_000_000L + sequence * 40;
+    }
+
     static Frame frame(String streamId, long sequence, FrameEncoding encoding, int width, int height, byte[] payload) {
         return Frame.newBuilder()
                 .setStreamId(streamId)
                 .setSequence(sequence)
-                // 40 ms apart: 25 fps, in a fixed past so windows are deterministic.
-                .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L + sequence * 40))
+                .setCaptureTime(Instant.ofEpochMilli(captureMillis(sequence)))
                 .setEncoding(encoding)
                 .setWidth(width)
                 .setHeight(height)

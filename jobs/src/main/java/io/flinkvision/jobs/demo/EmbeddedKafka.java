@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -165,13 +166,31 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try (Admin admin = Admin.create(clientProperties())) {
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
-            // Creation is acknowledged by the controller; wait until the broker serves the metadata.
-            admin.describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS);
+            awaitServed(admin, List.of(topics), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + List.of(topics), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + List.of(topics) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creation is acknowledged by the controller; the broker learns of the topics a moment later, and
+     * until then describing them fails with UnknownTopicOrPartitionException. Retries until it does not.
+     */
+    private static void awaitServed(Admin admin, List<String> topics, long deadlineNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadlineNanos) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
