@@ -8,13 +8,13 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 /**
  * Event time of the frames source: a frame's capture time, or for a record that is not a frame
  * (it will become a dead letter) its Kafka timestamp, so that it still lands in a window near its
- * neighbours.
+ * neighbours. While a split carries frames, only frames move its watermark ({@link CaptureTimeWatermarks}).
  */
 public final class FrameWatermarks {
     private FrameWatermarks() {}
 
     /**
-     * Watermarks that trail the largest event time seen by {@code maxOutOfOrderness}; a source split
+     * Watermarks that trail the largest capture time seen by {@code maxOutOfOrderness}; a source split
      * silent for {@code idleness} is marked idle so it stops holding the watermark back.
      *
      * @param idleness {@link Duration#ZERO} turns idleness detection off
@@ -26,8 +26,10 @@ public final class FrameWatermarks {
         if (idleness.isNegative()) {
             throw new IllegalArgumentException("idleness must not be negative: " + idleness);
         }
+        long lagMillis = maxOutOfOrderness.toMillis();
         WatermarkStrategy<FrameEnvelope> strategy = WatermarkStrategy
-                .<FrameEnvelope>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .<FrameEnvelope>forGenerator(context -> new CaptureTimeWatermarks(lagMillis, idleness.toMillis(),
+                        context.getInputActivityClock()))
                 .withTimestampAssigner((envelope, kafkaTimestamp) -> eventTime(envelope));
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }

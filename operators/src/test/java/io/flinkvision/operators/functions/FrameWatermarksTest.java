@@ -25,7 +25,7 @@ import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
-/** FrameWatermarks: event time from capture time or Kafka timestamp, bounded lag, idleness. */
+/** FrameWatermarks: event time from capture time or Kafka timestamp, bounded lag over frames only, idleness. */
 class FrameWatermarksTest {
     private static final Duration LAG = Duration.ofSeconds(2);
     private static final Duration IDLENESS = Duration.ofSeconds(10);
@@ -61,6 +61,45 @@ class FrameWatermarksTest {
         // Bounded out-of-orderness promises nothing at or below max - lag will come: max - lag - 1.
         assertThat(output.watermarks).last().isEqualTo(12_000 - LAG.toMillis() - 1);
         assertThat(output.idle).isFalse();
+    }
+
+    @Test
+    void aRecordThatIsNotAFrameNeverMovesTheWatermark() {
+        WatermarkGenerator<FrameEnvelope> generator = generator(FrameWatermarks.strategy(LAG, IDLENESS));
+        RecordingOutput output = new RecordingOutput();
+
+        generator.onEvent(envelope(frameCapturedAt(10_000), 0), 10_000, output);
+        // Garbage stamped by a producer's wall clock, far ahead of the (replayed) frames' capture times.
+        generator.onEvent(envelope(null, 1_800_000_000_000L), 1_800_000_000_000L, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).last().as("frames behind it stay on time").isEqualTo(10_000 - LAG.toMillis() - 1);
+
+        generator.onEvent(envelope(frameCapturedAt(11_000), 0), 11_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).last().isEqualTo(11_000 - LAG.toMillis() - 1);
+    }
+
+    @Test
+    void withoutFramesRecordsThatAreNotFramesStillMoveTheWatermark() {
+        WatermarkGenerator<FrameEnvelope> generator = generator(FrameWatermarks.strategy(LAG, IDLENESS));
+        RecordingOutput output = new RecordingOutput();
+
+        // A partition fed only garbage must not hold every window back.
+        generator.onEvent(envelope(null, 5_000), 5_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).last().isEqualTo(5_000 - LAG.toMillis() - 1);
+
+        // Frames take the lead as soon as there are some...
+        generator.onEvent(envelope(frameCapturedAt(3_000), 0), 3_000, output);
+        generator.onEvent(envelope(null, 90_000), 90_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).last().isEqualTo(3_000 - LAG.toMillis() - 1);
+
+        // ...and give it back when they stop coming while other records still do.
+        clock.advanceTime(IDLENESS.plusMillis(1));
+        generator.onEvent(envelope(null, 95_000), 95_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).last().isEqualTo(95_000 - LAG.toMillis() - 1);
     }
 
     @Test
