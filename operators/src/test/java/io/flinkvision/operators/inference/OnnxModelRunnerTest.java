@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +32,20 @@ class OnnxModelRunnerTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void loadModelAndPhotos() throws Exception {
-        b0 = ModelSpec.builder().modelPath(ReferenceData.requireShared(SharedData.DEFAULT_MODEL_FILE)).build();
-        photos = ReferenceData.readRows(
-                ReferenceData.requireShared("reference/efficientnet_b0_seed0_bncal/photos_b14.input.f32"), 14);
+    /** The shared B0, loaded on first use: the tests with tiny generated models need nothing shared. */
+    private static ModelSpec b0() {
+        if (b0 == null) {
+            b0 = ModelSpec.builder().modelPath(ReferenceData.requireShared(SharedData.DEFAULT_MODEL_FILE)).build();
+        }
+        return b0;
+    }
+
+    private static float[][] photos() throws Exception {
+        if (photos == null) {
+            photos = ReferenceData.readRows(
+                    ReferenceData.requireShared("reference/efficientnet_b0_seed0_bncal/photos_b14.input.f32"), 14);
+        }
+        return photos;
     }
 
     private static void assertRowsClose(float[] actual, float[] expected, double tolerance) {
@@ -51,11 +59,11 @@ class OnnxModelRunnerTest {
 
     @Test
     void aBatchOfThreeEqualsThreeRunsOfOne() throws Exception {
-        try (OnnxModelRunner runner = new OnnxModelRunner(b0, RunnerOptions.cpu(1))) {
-            float[][] batch = runner.run(Arrays.copyOf(photos, 3));
+        try (OnnxModelRunner runner = new OnnxModelRunner(b0(), RunnerOptions.cpu(1))) {
+            float[][] batch = runner.run(Arrays.copyOf(photos(), 3));
             assertThat(batch).hasNumberOfRows(3);
             for (int i = 0; i < 3; i++) {
-                float[][] single = runner.run(new float[][] {photos[i]});
+                float[][] single = runner.run(new float[][] {photos()[i]});
                 assertRowsClose(batch[i], single[0], 1e-4);
             }
             assertThat(runner.device()).isEqualTo("cpu");
@@ -66,17 +74,17 @@ class OnnxModelRunnerTest {
 
     @Test
     void concurrentRunsFromFourThreadsGiveTheSequentialResults() throws Exception {
-        try (OnnxModelRunner runner = new OnnxModelRunner(b0, RunnerOptions.cpu(1))) {
+        try (OnnxModelRunner runner = new OnnxModelRunner(b0(), RunnerOptions.cpu(1))) {
             float[][] expected = new float[4][];
             for (int i = 0; i < 4; i++) {
-                expected[i] = runner.run(new float[][] {photos[i]})[0];
+                expected[i] = runner.run(new float[][] {photos()[i]})[0];
             }
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<float[][]>> results = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
-                    float[] sample = photos[t];
+                    float[] sample = photos()[t];
                     results.add(pool.submit(() -> {
                         start.await();
                         return runner.run(new float[][] {sample, sample});
@@ -96,8 +104,8 @@ class OnnxModelRunnerTest {
 
     @Test
     void closeWaitsForTheRunInFlight() throws Exception {
-        OnnxModelRunner runner = new OnnxModelRunner(b0, RunnerOptions.cpu(1));
-        float[][] batch = Arrays.copyOf(photos, 8);
+        OnnxModelRunner runner = new OnnxModelRunner(b0(), RunnerOptions.cpu(1));
+        float[][] batch = Arrays.copyOf(photos(), 8);
         CompletableFuture<float[][]> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return runner.run(batch);
@@ -121,17 +129,18 @@ class OnnxModelRunnerTest {
     }
 
     @Test
-    void runAfterCloseThrowsAndCloseTwiceIsHarmless() {
-        OnnxModelRunner runner = new OnnxModelRunner(b0, RunnerOptions.cpu(1));
+    void runAfterCloseThrowsAndCloseTwiceIsHarmless() throws Exception {
+        float[] photo = photos()[0];
+        OnnxModelRunner runner = new OnnxModelRunner(b0(), RunnerOptions.cpu(1));
         runner.close();
         runner.close();
-        assertThatThrownBy(() -> runner.run(new float[][] {photos[0]}))
+        assertThatThrownBy(() -> runner.run(new float[][] {photo}))
                 .isInstanceOf(InferenceException.class).hasMessageContaining("closed");
     }
 
     @Test
     void wrongSampleLengthIsRejected() {
-        try (OnnxModelRunner runner = new OnnxModelRunner(b0, RunnerOptions.cpu(1))) {
+        try (OnnxModelRunner runner = new OnnxModelRunner(b0(), RunnerOptions.cpu(1))) {
             assertThatThrownBy(() -> runner.run(new float[][] {new float[10]}))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("150528");
         }
@@ -141,12 +150,12 @@ class OnnxModelRunnerTest {
     void cudaOnACpuOnlyRuntimeFallsBackOrFailsAsConfigured() throws Exception {
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this runtime has the CUDA provider; the fallback cannot be exercised");
-        try (OnnxModelRunner runner = new OnnxModelRunner(b0, new RunnerOptions(Device.CUDA, 0, 1, false))) {
+        try (OnnxModelRunner runner = new OnnxModelRunner(b0(), new RunnerOptions(Device.CUDA, 0, 1, false))) {
             assertThat(runner.fellBackToCpu()).isTrue();
             assertThat(runner.device()).isEqualTo("cpu");
-            assertThat(runner.run(new float[][] {photos[0]})[0]).hasSize(1000);
+            assertThat(runner.run(new float[][] {photos()[0]})[0]).hasSize(1000);
         }
-        assertThatThrownBy(() -> new OnnxModelRunner(b0, new RunnerOptions(Device.CUDA, 0, 1, true)))
+        assertThatThrownBy(() -> new OnnxModelRunner(b0(), new RunnerOptions(Device.CUDA, 0, 1, true)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("CUDA device 0");
     }
 
