@@ -62,7 +62,7 @@ public final class CapacityPlanner {
         List<Measurement> all = new ArrayList<>();
         for (EfficientNetVariant v : o.variants()) {
             CacheKey key = new CacheKey(hw, v, o.batchSizes());
-            Optional<List<Measurement>> cached = o.refresh() ? Optional.empty() : cache.read(key);
+            Optional<List<Measurement>> cached = o.refresh() ? Optional.empty() : cache.read(key, o.seconds());
             if (cached.isPresent()) {
                 out.println(v + ": cached (" + cache.dir().resolve(key.fileName()) + ")");
                 all.addAll(cached.get());
@@ -78,7 +78,7 @@ public final class CapacityPlanner {
                         m.framesPerSecond(), m.p99Millis(), m.batches());
             }
             if (!r.fellBackToCpu()) {
-                cache.write(key, r.measurements());
+                cache.write(key, r.measurements(), o.seconds());
             }
             all.addAll(r.measurements());
         }

@@ -27,13 +27,20 @@ public final class MeasurementCache {
         return dir;
     }
 
-    /** The cached measurements for the key, if a file exists whose stored key matches exactly. */
-    public Optional<List<Measurement>> read(CacheKey key) {
+    /**
+     * The cached measurements for the key, if a file exists whose stored key matches exactly and whose
+     * measurements timed at least {@code minSeconds} per batch size (a quick run never stands in for a
+     * longer one that is asked for).
+     */
+    public Optional<List<Measurement>> read(CacheKey key, double minSeconds) {
         Properties p = load(key.fileName());
         if (p == null || !key.text().equals(p.getProperty("key"))) {
             return Optional.empty();
         }
         try {
+            if (Double.parseDouble(p.getProperty("seconds", "0")) < minSeconds) {
+                return Optional.empty();
+            }
             List<Measurement> out = new ArrayList<>();
             for (int batch : key.batchSizes()) {
                 String prefix = "batch." + batch + ".";
@@ -48,10 +55,11 @@ public final class MeasurementCache {
         }
     }
 
-    /** Writes the measurements for the key (atomically replacing any earlier file). */
-    public void write(CacheKey key, List<Measurement> measurements) {
+    /** Writes the measurements for the key, timed {@code seconds} per batch size (replacing any earlier file). */
+    public void write(CacheKey key, List<Measurement> measurements, double seconds) {
         Properties p = new Properties();
         p.setProperty("key", key.text());
+        p.setProperty("seconds", Double.toString(seconds));
         for (Measurement m : measurements) {
             String prefix = "batch." + m.batchSize() + ".";
             // Double.toString round-trips exactly: a cached plan is the measured plan, digit for digit.

@@ -81,18 +81,20 @@ class PlannerPartsTest {
         List<Measurement> measured = List.of(new Measurement(B0, 1, 123.4567, 9.87, 250),
                 new Measurement(B0, 2, 150.5, 14.25, 160));
 
-        assertThat(cache.read(key)).isEmpty();
-        cache.write(key, measured);
+        assertThat(cache.read(key, 2)).isEmpty();
+        cache.write(key, measured, 2);
 
-        assertThat(cache.read(key)).contains(measured);
-        assertThat(cache.read(new CacheKey(HW, B0, List.of(1, 2, 4)))).as("other batch sizes").isEmpty();
+        assertThat(cache.read(key, 2)).contains(measured);
+        assertThat(cache.read(key, 0.5)).as("a shorter run is asked for").contains(measured);
+        assertThat(cache.read(key, 5)).as("a longer run is asked for").isEmpty();
+        assertThat(cache.read(new CacheKey(HW, B0, List.of(1, 2, 4)), 2)).as("other batch sizes").isEmpty();
         HardwareFingerprint otherCpu = new HardwareFingerprint("amd64", "Other CPU", 2, "1.29.0", "cpu", 1);
-        assertThat(cache.read(new CacheKey(otherCpu, B0, List.of(1, 2)))).as("other hardware").isEmpty();
+        assertThat(cache.read(new CacheKey(otherCpu, B0, List.of(1, 2)), 2)).as("other hardware").isEmpty();
         HardwareFingerprint moreThreads = new HardwareFingerprint("amd64", "Test CPU @ 2GHz", 2, "1.29.0", "cpu", 2);
         assertThat(new CacheKey(moreThreads, B0, List.of(1, 2)).fileName()).isNotEqualTo(key.fileName());
 
         Files.writeString(cache.dir().resolve(key.fileName()), "key=" + key.text().replace(":", "\\:") + "\n");
-        assertThat(cache.read(key)).as("a truncated file is measured again").isEmpty();
+        assertThat(cache.read(key, 0)).as("a truncated file is measured again").isEmpty();
     }
 
     @Test
