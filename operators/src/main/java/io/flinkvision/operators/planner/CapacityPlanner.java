@@ -60,6 +60,7 @@ public final class CapacityPlanner {
         out.println("hardware: " + hw.describe());
         MeasurementCache cache = new MeasurementCache(o.cacheDir());
         List<Measurement> all = new ArrayList<>();
+        boolean fellBack = false; // CUDA asked for but unavailable: the figures are CPU figures
         for (EfficientNetVariant v : o.variants()) {
             CacheKey key = new CacheKey(hw, v, o.batchSizes());
             Optional<List<Measurement>> cached = o.refresh() ? Optional.empty() : cache.read(key, o.seconds());
@@ -77,6 +78,7 @@ public final class CapacityPlanner {
                 out.printf(Locale.ROOT, "  batch %d: %.1f frames/s, p99 %.1f ms over %d batches%n", m.batchSize(),
                         m.framesPerSecond(), m.p99Millis(), m.batches());
             }
+            fellBack |= r.fellBackToCpu();
             if (!r.fellBackToCpu()) {
                 cache.write(key, r.measurements(), o.seconds());
             }
@@ -98,7 +100,7 @@ public final class CapacityPlanner {
         }
         String pixelNote = o.countsPixelPath() ? o.frameWidth() + "x" + o.frameHeight() + " JPEG" : null;
         for (String line : PlanTable.lines(rec, PlanTable.Figures::of, pixelCosts, pixelNote,
-                o.device().equals("cuda") ? "GPU(s)" : o.processors() + "-core TaskManager(s)")) {
+                o.device().equals("cuda") && !fellBack ? "GPU(s)" : o.processors() + "-core TaskManager(s)")) {
             out.println(line);
         }
         return rec;
