@@ -1,5 +1,6 @@
 package io.flinkvision.jobs.publisher;
 
+import io.flinkvision.operators.image.JpegEncoder;
 import io.flinkvision.schemas.FrameEncoding;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -4,18 +4,17 @@ import io.flinkvision.operators.FrameRejectedException;
 import io.flinkvision.operators.efficientnet.EfficientNetVariant;
 import io.flinkvision.operators.image.ImageDecoder;
 import io.flinkvision.operators.image.ImagePreprocessor;
+import io.flinkvision.operators.image.JpegEncoder;
 import io.flinkvision.operators.image.RgbImage;
 import io.flinkvision.operators.model.PreprocessSpec;
 import io.flinkvision.operators.outcome.NearestRankPercentile;
 import io.flinkvision.schemas.FrameEncoding;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 
 /**
  * What a job slot spends per frame before the model: decoding a JPEG of the camera's size and
@@ -85,14 +84,10 @@ public final class PixelPathCost {
                 image.setRGB(x, y, (r << 16) | (g << 8) | b);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            if (!ImageIO.write(image, "jpg", out)) {
-                throw new IllegalStateException("no JPEG writer available");
-            }
+            return new JpegEncoder(0.75f).encode(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 }

@@ -1,13 +1,13 @@
 package io.flinkvision.tests.benchmark;
 
 import io.flinkvision.operators.SharedData;
+import io.flinkvision.operators.image.JpegEncoder;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -17,11 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The benchmark's input: the shared photos as camera-like JPEG frames of one size (default 1280x720,
@@ -41,7 +37,7 @@ final class BenchmarkFrames {
         List<byte[]> out = new ArrayList<>();
         for (Path file : files) {
             BufferedImage source = ImageIO.read(file.toFile());
-            out.add(encodeJpeg(cover(source, width, height), 0.9f));
+            out.add(new JpegEncoder(0.9f).encode(cover(source, width, height)));
         }
         return out;
     }
@@ -80,20 +76,5 @@ final class BenchmarkFrames {
         g.drawImage(source, (width - scaledW) / 2, (height - scaledH) / 2, scaledW, scaledH, null);
         g.dispose();
         return out;
-    }
-
-    private static byte[] encodeJpeg(BufferedImage image, float quality) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 }

@@ -1,4 +1,4 @@
-package io.flinkvision.jobs.publisher;
+package io.flinkvision.operators.image;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -11,16 +11,19 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** JPEG encoding at a fixed quality with the JDK's encoder. One instance per thread. */
-final class JpegEncoder {
+/**
+ * JPEG encoding at a fixed quality with the JDK's encoder, for whatever makes frames: the publisher,
+ * the benchmark and the planner. One instance per thread.
+ */
+public final class JpegEncoder {
     private final float quality;
 
     /** @param quality 0 (smallest) to 1 (best) */
-    JpegEncoder(float quality) {
+    public JpegEncoder(float quality) {
         this.quality = checkQuality(quality);
     }
 
-    static float checkQuality(float quality) {
+    public static float checkQuality(float quality) {
         if (!(quality > 0f && quality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be in (0, 1], got " + quality);
         }
@@ -28,7 +31,7 @@ final class JpegEncoder {
     }
 
     /** @param image without alpha (the JDK's JPEG writer rejects or mangles alpha) */
-    byte[] encode(BufferedImage image) throws IOException {
+    public byte[] encode(BufferedImage image) throws IOException {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
         if (!writers.hasNext()) {
             throw new IOException("no JPEG writer in this JDK");
