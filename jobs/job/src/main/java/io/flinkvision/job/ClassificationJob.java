@@ -1,0 +1,162 @@
+package io.flinkvision.job;
+
+import static io.flinkvision.job.ClassificationJobOptions.*;
+
+import io.flinkvision.job.kafka.KafkaConnectors;
+import io.flinkvision.flink.BatchingInferenceFunction;
+import io.flinkvision.flink.FrameWatermarks;
+import io.flinkvision.flink.InferenceStage;
+import io.flinkvision.flink.LateOutcomeCounter;
+import io.flinkvision.flink.OutcomeRouter;
+import io.flinkvision.flink.WindowSummaries;
+import io.flinkvision.core.pipeline.PipelineSettings;
+import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.schemas.DeadLetter;
+import io.flinkvision.schemas.LabelledFrame;
+import io.flinkvision.schemas.WindowSummary;
+import io.flinkvision.schemas.internal.FrameEnvelope;
+import io.flinkvision.schemas.internal.FrameOutcome;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The classification job: frames in, labelled frames, window summaries and dead letters out.
+ *
+ * <pre>
+ * frames ─► batching async inference ─► router ─┬─► labelled frames
+ *                     │                        └─► dead letters (side output)
+ *                     └─► keyBy stream ─► event-time windows ─► window summaries
+ * </pre>
+ *
+ * <p>Sources and sinks come in through the constructor, so tests can plug in others; {@link
+ * #main(String[])} wires Kafka. Every input record ends as exactly one labelled frame or one dead
+ * letter.
+ */
+public final class ClassificationJob {
+    /** Avro 1.12 loads classes by reflection only from trusted packages (Kryo fallbacks). */
+    public static final String AVRO_TRUSTED_PACKAGES = "io.flinkvision.schemas";
+
+    private final Configuration config;
+    private final ModelSpec model;
+    private final Source<FrameEnvelope, ?, ?> frames;
+    private final Sink<LabelledFrame> labelled;
+    private final Sink<WindowSummary> summaries;
+    private final Sink<DeadLetter> deadLetters;
+
+    public ClassificationJob(
+            Configuration config,
+            ModelSpec model,
+            Source<FrameEnvelope, ?, ?> frames,
+            Sink<LabelledFrame> labelled,
+            Sink<WindowSummary> summaries,
+            Sink<DeadLetter> deadLetters) {
+        this.config = config;
+        this.model = model;
+        this.frames = frames;
+        this.labelled = labelled;
+        this.summaries = summaries;
+        this.deadLetters = deadLetters;
+    }
+
+    /** The job on Kafka, as configured. Resolves the model now, so a bad model fails before submission. */
+    public static ClassificationJob onKafka(JobArguments arguments) {
+        Configuration config = arguments.configuration();
+        KafkaConnectors kafka = new KafkaConnectors(config, arguments.kafkaProperties());
+        return new ClassificationJob(config, ModelConfiguration.modelSpec(config), kafka.frameSource(),
+                kafka.labelledSink(), kafka.summarySink(), kafka.deadLetterSink());
+    }
+
+    public ModelSpec model() {
+        return model;
+    }
+
+    /** Sets parallelism and checkpointing on {@code env}, then adds the job's operators. */
+    public void build(StreamExecutionEnvironment env) {
+        trustAvroPackages();
+        env.setParallelism(config.get(PARALLELISM));
+        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        DataStream<FrameEnvelope> input = env.fromSource(frames,
+                        FrameWatermarks.strategy(config.get(MAX_OUT_OF_ORDERNESS), config.get(IDLENESS)),
+                        "frames")
+                .uid("frames-source");
+
+        BatchingInferenceFunction inference = new BatchingInferenceFunction(
+                model, ModelConfiguration.runnerOptions(config), pipelineSettings());
+        SingleOutputStreamOperator<FrameOutcome> outcomes = InferenceStage.apply(input, inference,
+                config.get(ORDERED), config.get(ASYNC_TIMEOUT).toMillis(), config.get(ASYNC_CAPACITY));
+        outcomes.name("batching inference (" + model.name() + ")");
+
+        SingleOutputStreamOperator<LabelledFrame> routed = outcomes.process(new OutcomeRouter())
+                .returns(OutcomeRouter.LABELLED_TYPE)
+                .uid("router").name("route outcomes");
+        routed.sinkTo(labelled).uid("labelled-sink").name("labelled frames");
+        routed.getSideOutput(OutcomeRouter.DEAD_LETTERS).sinkTo(deadLetters)
+                .uid("dead-letter-sink").name("dead letters");
+
+        SingleOutputStreamOperator<WindowSummary> windows =
+                WindowSummaries.apply(outcomes, config.get(WINDOW_SIZE), config.get(ALLOWED_LATENESS));
+        windows.sinkTo(summaries).uid("summary-sink").name("window summaries");
+        // Frames too late for their window are still labelled or dead-lettered above; here they are
+        // only counted (metric lateOutcomes), so a window summary's shortfall is visible.
+        windows.getSideOutput(WindowSummaries.LATE_OUTCOMES)
+                .process(new LateOutcomeCounter()).uid("late-outcomes").name("count late outcomes")
+                .sinkTo(new DiscardingSink<>()).uid("late-outcomes-sink").name("discard");
+    }
+
+    PipelineSettings pipelineSettings() {
+        return new PipelineSettings(config.get(BATCH_SIZE), config.get(BATCH_WAIT).toMillis(),
+                config.get(PREPROCESS_THREADS), config.get(BATCHES_IN_FLIGHT), config.get(MAX_PIXELS));
+    }
+
+    /** The job's configured parallelism (the demo sizes its local cluster's slots by it). */
+    public int parallelism() {
+        return config.get(PARALLELISM);
+    }
+
+    /** Builds and submits the job; returns at once. */
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync("flink-vision classification (" + model.name() + ")");
+    }
+
+    /**
+     * Avro 1.12 refuses to load classes outside trusted packages through reflection. Set here for
+     * the client and local clusters; on a real cluster, deploy/ sets it in env.java.opts.
+     */
+    static void trustAvroPackages() {
+        String key = "org.apache.avro.SERIALIZABLE_PACKAGES";
+        String current = System.getProperty(key);
+        if (current == null || current.isBlank()) {
+            System.setProperty(key, AVRO_TRUSTED_PACKAGES);
+        } else if (!current.contains(AVRO_TRUSTED_PACKAGES)) {
+            System.setProperty(key, current + "," + AVRO_TRUSTED_PACKAGES);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println("Usage: flink run flink-vision-jobs-job.jar [--config FILE] [--key value ...]");
+            System.out.print(JobArguments.help(ClassificationJobOptions.class));
+            return;
+        }
+        ClassificationJob job;
+        try {
+            job = onKafka(JobArguments.parse(args, ClassificationJobOptions.class));
+        } catch (IllegalArgumentException e) {
+            System.err.println("flink-vision: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        job.build(env);
+        env.execute("flink-vision classification (" + job.model().name() + ")");
+    }
+}

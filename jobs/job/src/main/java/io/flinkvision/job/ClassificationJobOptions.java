@@ -1,0 +1,132 @@
+package io.flinkvision.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.flinkvision.core.runtime.Device;
+import io.flinkvision.core.model.ChannelOrder;
+import io.flinkvision.core.model.OutputKind;
+import io.flinkvision.core.model.TensorLayout;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * Every setting of the classification job. On the command line each is {@code --<key> <value>}
+ * (or {@code --key=value}); in a properties file ({@code --config FILE}) it is {@code key=value}.
+ * Keys starting with {@code kafka.} are passed, without the prefix, to every Kafka client (SASL, SSL).
+ */
+public final class ClassificationJobOptions {
+    private ClassificationJobOptions() {}
+
+    // ---- Kafka
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("bootstrap-servers").stringType()
+            .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> FRAMES_TOPIC = key("frames-topic").stringType()
+            .defaultValue("frames").withDescription("Topic the Avro Frames are read from.");
+    public static final ConfigOption<String> LABELLED_TOPIC = key("labelled-topic").stringType()
+            .defaultValue("labelled-frames").withDescription("Topic the Avro LabelledFrames are written to.");
+    public static final ConfigOption<String> SUMMARIES_TOPIC = key("summaries-topic").stringType()
+            .defaultValue("window-summaries").withDescription("Topic the Avro WindowSummaries are written to.");
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
+            .defaultValue("dead-letters").withDescription("Topic the Avro DeadLetters are written to.");
+    public static final ConfigOption<String> GROUP_ID = key("group-id").stringType()
+            .defaultValue("flink-vision").withDescription("Kafka consumer group of the frames source.");
+    public static final ConfigOption<Boolean> STOP_AT_LATEST = key("stop-at-latest").booleanType()
+            .defaultValue(false).withDescription(
+                    "Read the frames topic up to its end offsets at start, then finish (a bounded run).");
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = key("delivery-guarantee")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+            .withDescription("exactly-once (Kafka transactions; read outputs with isolation.level=read_committed)"
+                    + " or AT_LEAST_ONCE.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("transactional-id-prefix").stringType()
+            .defaultValue("flink-vision").withDescription(
+                    "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("transaction-timeout").durationType()
+            .defaultValue(Duration.ofMinutes(10)).withDescription(
+                    "Kafka transaction.timeout.ms of the sinks; must be below the broker's transaction.max.timeout.ms"
+                            + " (15 min by default) and above the checkpoint interval.");
+    public static final ConfigOption<Integer> MAX_FRAME_BYTES = key("max-frame-bytes").intType()
+            .defaultValue(8 * 1024 * 1024).withDescription(
+                    "Largest Kafka record the job reads or writes (fetch and request sizes).");
+
+    // ---- Model
+    public static final ConfigOption<String> MODEL = key("model").stringType().noDefaultValue()
+            .withDescription("ONNX classification model (required; default: $FLINKVISION_MODEL).");
+    public static final ConfigOption<String> LABELS = key("labels").stringType().noDefaultValue()
+            .withDescription("Labels file, one per line; without one, labels are class_<index>.");
+    public static final ConfigOption<String> MODEL_NAME = key("model-name").stringType().noDefaultValue()
+            .withDescription("Name in results; default: file name without .onnx.");
+    public static final ConfigOption<String> INPUT_NAME = key("input-name").stringType().noDefaultValue()
+            .withDescription("Model input; default: read from the model.");
+    public static final ConfigOption<String> OUTPUT_NAME = key("output-name").stringType().noDefaultValue()
+            .withDescription("Model output; default: its first output.");
+    public static final ConfigOption<TensorLayout> LAYOUT = key("layout").enumType(TensorLayout.class)
+            .noDefaultValue().withDescription("NCHW or NHWC; default: inferred from the input shape.");
+    public static final ConfigOption<Integer> INPUT_SIZE = key("input-size").intType().noDefaultValue()
+            .withDescription("Square input size in pixels; default: from the model's input shape (required when the model's height and width are dynamic).");
+    public static final ConfigOption<Integer> RESIZE_SHORTER_SIDE = key("resize-shorter-side").intType()
+            .noDefaultValue().withDescription(
+                    "Resize the shorter side to this before the center crop (default size*256/224); 0 = stretch.");
+    public static final ConfigOption<ChannelOrder> CHANNEL_ORDER = key("channel-order")
+            .enumType(ChannelOrder.class).noDefaultValue().withDescription("RGB (default) or BGR.");
+    public static final ConfigOption<List<String>> MEAN = key("mean").stringType().asList().noDefaultValue()
+            .withDescription("Per-channel mean on the 0..1 scale, e.g. 0.485;0.456;0.406 (ImageNet default).");
+    public static final ConfigOption<List<String>> STD = key("std").stringType().asList().noDefaultValue()
+            .withDescription("Per-channel std on the 0..1 scale, e.g. 0.229;0.224;0.225 (ImageNet default).");
+    public static final ConfigOption<OutputKind> OUTPUT_KIND = key("output-kind").enumType(OutputKind.class)
+            .noDefaultValue().withDescription("LOGITS (softmax applied; default) or PROBABILITIES.");
+    public static final ConfigOption<Integer> CLASS_OFFSET = key("class-offset").intType().noDefaultValue()
+            .withDescription("Output index of label 0 (1 for 1001-class models); default: inferred.");
+    public static final ConfigOption<Integer> TOP_K = key("top-k").intType().defaultValue(5)
+            .withDescription("Classes kept per frame.");
+
+    // ---- Inference
+    public static final ConfigOption<Device> DEVICE = key("device").enumType(Device.class)
+            .defaultValue(Device.CPU).withDescription(
+                    "CPU or CUDA (GPU index from Flink's 'gpu' external resource when present).");
+    public static final ConfigOption<Integer> CUDA_DEVICE = key("cuda-device").intType().defaultValue(0)
+            .withDescription("CUDA device index when no 'gpu' external resource is configured.");
+    public static final ConfigOption<Boolean> FAIL_IF_CUDA_UNAVAILABLE = key("fail-if-cuda-unavailable")
+            .booleanType().defaultValue(false)
+            .withDescription("Fail instead of falling back to CPU when CUDA cannot be initialised.");
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = key("intra-op-threads").intType()
+            .defaultValue(1).withDescription("ONNX Runtime intra-op threads per session.");
+    public static final ConfigOption<Integer> BATCH_SIZE = key("batch-size").intType().defaultValue(2)
+            .withDescription("Largest inference batch.");
+    public static final ConfigOption<Duration> BATCH_WAIT = key("batch-wait").durationType()
+            .defaultValue(Duration.ofMillis(5)).withDescription(
+                    "Longest a frame waits for its batch to fill before the batch runs anyway.");
+    public static final ConfigOption<Integer> BATCHES_IN_FLIGHT = key("batches-in-flight").intType()
+            .defaultValue(2).withDescription("Batches run concurrently per operator instance.");
+    public static final ConfigOption<Integer> PREPROCESS_THREADS = key("preprocess-threads").intType()
+            .defaultValue(2).withDescription("Decode + preprocess threads per operator instance.");
+    public static final ConfigOption<Long> MAX_PIXELS = key("max-pixels").longType()
+            .defaultValue(40_000_000L).withDescription(
+                    "Frames larger than this (declared or header size) are dead-lettered before decoding.");
+    public static final ConfigOption<Integer> ASYNC_CAPACITY = key("async-capacity").intType().defaultValue(32)
+            .withDescription("Frames in flight per async operator instance.");
+    public static final ConfigOption<Duration> ASYNC_TIMEOUT = key("async-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription("A frame not labelled within this becomes a dead letter (INFERENCE_TIMEOUT).");
+    public static final ConfigOption<Boolean> ORDERED = key("ordered").booleanType().defaultValue(false)
+            .withDescription("Emit results in input order (true) or as they complete (false).");
+
+    // ---- Windows
+    public static final ConfigOption<Duration> WINDOW_SIZE = key("window-size").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Event-time tumbling window per stream.");
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = key("allowed-lateness").durationType()
+            .defaultValue(Duration.ZERO).withDescription("How late a frame may be and still update its window.");
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = key("max-out-of-orderness").durationType()
+            .defaultValue(Duration.ofSeconds(2)).withDescription("Watermark lag behind the largest capture time.");
+    public static final ConfigOption<Duration> IDLENESS = key("idleness").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription(
+                    "A frames partition silent this long stops holding back the watermark.");
+
+    // ---- Runtime
+    public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(1)
+            .withDescription("Parallelism of the job.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint-interval").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription(
+                    "Checkpoint interval; with EXACTLY_ONCE, outputs become visible at each checkpoint.");
+}

@@ -1,0 +1,28 @@
+package io.flinkvision.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The inputs and outputs of an ONNX graph, in the graph's order. */
+public record ModelSignature(List<TensorSignature> inputs, List<TensorSignature> outputs) {
+    public ModelSignature {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+
+    public Optional<TensorSignature> input(String name) {
+        return inputs.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Optional<TensorSignature> output(String name) {
+        return outputs.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public List<String> inputNames() {
+        return inputs.stream().map(TensorSignature::name).toList();
+    }
+
+    public List<String> outputNames() {
+        return outputs.stream().map(TensorSignature::name).toList();
+    }
+}

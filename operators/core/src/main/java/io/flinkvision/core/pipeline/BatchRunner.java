@@ -1,0 +1,77 @@
+package io.flinkvision.core.pipeline;
+
+import io.flinkvision.core.outcome.DeadLetters;
+import io.flinkvision.core.runtime.InferenceException;
+import io.flinkvision.core.runtime.ModelRunner;
+
+import io.flinkvision.schemas.Classification;
+import io.flinkvision.schemas.ModelIdentity;
+import io.flinkvision.schemas.ReasonCode;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one batch through the model and labels its frames; a failed run dead-letters the whole batch. */
+final class BatchRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+
+    private final ModelRunner runner;
+    private final RowClassifier classifier;
+    private final ModelIdentity model;
+    private final LongSupplier nanoClock;
+    private final OutcomeLedger outcomes;
+
+    BatchRunner(ModelRunner runner, RowClassifier classifier, ModelIdentity model, LongSupplier nanoClock,
+            OutcomeLedger outcomes) {
+        this.runner = runner;
+        this.classifier = classifier;
+        this.model = model;
+        this.nanoClock = nanoClock;
+        this.outcomes = outcomes;
+    }
+
+    void run(List<PendingFrame> batch) {
+        int size = batch.size();
+        float[][] rows = new float[size][];
+        for (int i = 0; i < size; i++) {
+            rows[i] = batch.get(i).sample().sample();
+        }
+        long start = nanoClock.getAsLong();
+        float[][] outputs;
+        try {
+            outputs = runner.run(rows);
+            if (outputs == null || outputs.length != size) {
+                throw new InferenceException("the model returned " + (outputs == null ? "no" : outputs.length)
+                        + " output rows for a batch of " + size);
+            }
+        } catch (Throwable failure) {
+            outcomes.batchRun(size, nanoClock.getAsLong() - start);
+            LOG.warn("Inference of a batch of {} failed; its frames become dead letters", size, failure);
+            fail(batch, ReasonCode.INFERENCE_FAILED,
+                    "inference of a batch of " + size + " failed: " + DeadLetters.describe(failure));
+            Fatal.rethrow(failure);
+            return;
+        }
+        long inferenceNanos = nanoClock.getAsLong() - start;
+        outcomes.batchRun(size, inferenceNanos);
+        for (int i = 0; i < size; i++) {
+            PendingFrame frame = batch.get(i);
+            try {
+                List<Classification> topK = classifier.classify(outputs[i]);
+                outcomes.labelled(frame.result(),
+                        LabelledFrames.outcome(frame, model, topK, start, inferenceNanos, size, outcomes.now()));
+            } catch (Throwable failure) {
+                outcomes.deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED,
+                        "cannot classify the model output: " + DeadLetters.describe(failure));
+                Fatal.rethrow(failure);
+            }
+        }
+    }
+
+    void fail(List<PendingFrame> batch, ReasonCode reason, String message) {
+        for (PendingFrame frame : batch) {
+            outcomes.deadLetter(frame.envelope(), frame.result(), reason, message);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.flinkvision.core.pipeline;
+
+import io.flinkvision.core.runtime.ModelRunner;
+
+import io.flinkvision.core.batching.FlushScheduler;
+import io.flinkvision.core.batching.MicroBatcher;
+import io.flinkvision.core.classification.TopKClassifier;
+import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.schemas.Frame;
+import io.flinkvision.schemas.ReasonCode;
+import io.flinkvision.schemas.internal.FrameEnvelope;
+import io.flinkvision.schemas.internal.FrameOutcome;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Labels frames: decode + preprocess on a pool of {@code preprocessingThreads}, gather the samples
+ * into micro-batches, run at most {@code batchesInFlight} batches at a time through the
+ * {@link ModelRunner}, and turn each output row into a {@code LabelledFrame}. Every submitted frame
+ * gets exactly one outcome: one that cannot be labelled, whatever the reason, becomes a
+ * {@code DeadLetter}; no future is ever completed exceptionally.
+ *
+ * <p>The pipeline does not own the runner: close the pipeline first, then the runner, because a
+ * native session closed under a running batch crashes the JVM.
+ */
+public final class InferencePipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
+    private static final long CLOSE_LOG_INTERVAL_SECONDS = 10;
+
+    private final PipelineSettings settings;
+    private final LongSupplier nanoClock;
+    private final OutcomeLedger outcomes;
+    private final Preparation preparation;
+    private final BatchRunner batchRunner;
+
+    private final ThreadPoolExecutor preprocessing;
+    /** As many threads as batches may run at once: the pool size is the in-flight limit. */
+    private final ThreadPoolExecutor inference;
+    /** Null when the builder was given a {@link FlushScheduler}. */
+    private final ScheduledExecutorService batchTimer;
+    private final MicroBatcher<PendingFrame> batcher;
+    private volatile boolean closed;
+
+    InferencePipeline(InferencePipelineBuilder b) {
+        this.settings = b.settings;
+        this.nanoClock = b.nanoClock;
+        this.outcomes = new OutcomeLedger(b.listener, b.wallClock);
+        this.batchRunner = new BatchRunner(b.runner, b.classifier, b.model, b.nanoClock, outcomes);
+        this.preprocessing = fixedPool(settings.preprocessingThreads(), "flinkvision-preprocess");
+        this.inference = fixedPool(settings.batchesInFlight(), "flinkvision-inference");
+        FlushScheduler scheduler = b.flushScheduler;
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads("flinkvision-batch-timer"));
+            timer.setRemoveOnCancelPolicy(true); // most timers are cancelled by full batches: don't pile them up
+            this.batchTimer = timer;
+            scheduler = FlushScheduler.on(timer);
+        } else {
+            this.batchTimer = null;
+        }
+        this.batcher = new MicroBatcher<>(settings.maxBatchSize(), settings.maxWait(), nanoClock, scheduler, this::dispatch);
+        this.preparation = new Preparation(b.preparer, outcomes, batcher::add);
+    }
+
+    /** A builder with nothing wired: set runner, preparer, classifier, model and settings. */
+    public static InferencePipelineBuilder builder() {
+        return new InferencePipelineBuilder();
+    }
+
+    /** A builder wired for production: {@link DecodeAndPreprocess} and {@link TopKClassifier} for {@code spec}. */
+    public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
+        return builder()
+                .runner(runner)
+                .settings(settings)
+                .model(spec.identity())
+                .preparer(new DecodeAndPreprocess(spec.preprocess(), settings.maxPixels()))
+                .classifier(new TopKClassifier(spec)::classify);
+    }
+
+    /**
+     * Labels one input record. The future always completes normally, with a labelled frame or a
+     * dead letter.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public CompletableFuture<FrameOutcome> submit(FrameEnvelope envelope) {
+        Objects.requireNonNull(envelope, "envelope");
+        if (closed) {
+            throw new IllegalStateException("the inference pipeline is closed: no more frames are accepted");
+        }
+        outcomes.frameIn();
+        CompletableFuture<FrameOutcome> result = new CompletableFuture<>();
+        Frame frame = envelope.getFrame();
+        if (envelope.getError() != null || frame == null) {
+            String why = envelope.getError() != null ? envelope.getError() : "the record holds no frame";
+            outcomes.deadLetter(envelope, result, ReasonCode.NOT_A_FRAME, why);
+            return result;
+        }
+        try {
+            preprocessing.execute(preparation.task(envelope, frame, nanoClock.getAsLong(), result));
+        } catch (RejectedExecutionException e) {
+            outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN,
+                    "the inference pipeline closed before the frame was prepared");
+        }
+        return result;
+    }
+
+    public PipelineSettings settings() {
+        return settings;
+    }
+
+    /** Whether {@link #close()} was called: no more frames are accepted. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frames submitted. Once {@link #close()} returned, it is framesLabelled + framesDeadLettered. */
+    public long framesIn() {
+        return outcomes.framesIn();
+    }
+
+    public long framesLabelled() {
+        return outcomes.framesLabelled();
+    }
+
+    public long framesDeadLettered() {
+        return outcomes.framesDeadLettered();
+    }
+
+    /** Batches handed to the runner, whether their run succeeded or not. */
+    public long batchesRun() {
+        return outcomes.batchesRun();
+    }
+
+    /**
+     * Stops accepting frames and labels those already submitted: waits for preprocessing, runs the
+     * last partial batch, waits for every batch in flight, then stops its threads. Only after this
+     * returns may the runner be closed. If interrupted, frames not yet run become dead letters and
+     * the interrupt flag is kept; a run already in flight may then outlive this call.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean interrupted = !shutDownAndWait(preprocessing, "preprocessing", false);
+        // Preprocessing is over, so nothing can be added any more: hand over the last batch.
+        batcher.close();
+        interrupted = !shutDownAndWait(inference, "batch runs", interrupted) || interrupted;
+        if (batchTimer != null) {
+            batchTimer.shutdownNow();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @param giveUp don't wait (the close was already interrupted): stop at once
+     * @return false if it did not wait for the end: then what had not started is dead-lettered
+     */
+    private static boolean shutDownAndWait(ExecutorService executor, String what, boolean giveUp) {
+        executor.shutdown();
+        try {
+            while (!giveUp && !executor.awaitTermination(CLOSE_LOG_INTERVAL_SECONDS, TimeUnit.SECONDS)) {
+                LOG.info("Closing the inference pipeline: still waiting for {} to finish", what);
+            }
+            if (!giveUp) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            // Fall through: the caller keeps the interrupt.
+        }
+        for (Runnable notStarted : executor.shutdownNow()) {
+            if (notStarted instanceof FrameTask task) {
+                task.abandon("the inference pipeline was interrupted while closing");
+            }
+        }
+        return false;
+    }
+
+    /** The batcher's consumer: quick, because the batcher holds its lock while calling it. */
+    private void dispatch(List<PendingFrame> batch) {
+        try {
+            inference.execute(FrameTask.of(() -> batchRunner.run(batch),
+                    why -> batchRunner.fail(batch, ReasonCode.INFERENCE_FAILED, why)));
+        } catch (RejectedExecutionException e) {
+            batchRunner.fail(batch, ReasonCode.INFERENCE_FAILED, "the inference pipeline closed before the batch could run");
+        }
+    }
+
+    private static ThreadPoolExecutor fixedPool(int threads, String name) {
+        // Unbounded queue: the async operator's capacity already bounds the frames in flight.
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreads(name));
+    }
+}

@@ -1,0 +1,51 @@
+package io.flinkvision.core.windows;
+
+import io.flinkvision.schemas.LabelStat;
+import io.flinkvision.schemas.WindowSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Turns a window's {@link WindowAccumulator} into the {@link WindowSummary} that is published. */
+public final class WindowSummaryBuilder {
+    /** Reported as latency percentile when the window labelled nothing. */
+    public static final long NO_LATENCY = -1L;
+
+    /** Most frequent first; ties by label, so the order (and the dominant label) is deterministic. */
+    static final Comparator<LabelStat> MOST_FREQUENT_FIRST =
+            Comparator.comparingLong(LabelStat::getCount).reversed().thenComparing(LabelStat::getLabel);
+
+    private WindowSummaryBuilder() {}
+
+    /**
+     * @param windowStart inclusive
+     * @param windowEnd exclusive
+     */
+    public static WindowSummary build(String streamId, Instant windowStart, Instant windowEnd,
+                                      WindowAccumulator accumulator) {
+        List<LabelStat> labels = labelStats(accumulator);
+        NearestRankPercentile latency = new NearestRankPercentile(
+                accumulator.getLatencySamplesMillis(), accumulator.getLatencySampleCount());
+        return WindowSummary.newBuilder()
+                .setStreamId(streamId)
+                .setWindowStart(windowStart)
+                .setWindowEnd(windowEnd)
+                .setFramesIn(accumulator.getFramesLabelled() + accumulator.getFramesDeadLettered())
+                .setFramesLabelled(accumulator.getFramesLabelled())
+                .setFramesDeadLettered(accumulator.getFramesDeadLettered())
+                .setLabels(labels)
+                .setDominantLabel(labels.isEmpty() ? null : labels.get(0).getLabel())
+                .setLatencyP50Millis(latency.atOrElse(50, NO_LATENCY))
+                .setLatencyP95Millis(latency.atOrElse(95, NO_LATENCY))
+                .build();
+    }
+
+    private static List<LabelStat> labelStats(WindowAccumulator accumulator) {
+        List<LabelStat> stats = new ArrayList<>(accumulator.getLabels().size());
+        accumulator.getLabels().forEach((label, tally) ->
+                stats.add(new LabelStat(label, tally.getCount(), tally.meanScore())));
+        stats.sort(MOST_FREQUENT_FIRST);
+        return stats;
+    }
+}

@@ -1,0 +1,78 @@
+package io.flinkvision.core.outcome;
+
+import io.flinkvision.core.runtime.InferenceException;
+import io.flinkvision.core.testing.Frames;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flinkvision.schemas.AvroCodec;
+import io.flinkvision.schemas.DeadLetter;
+import io.flinkvision.schemas.Frame;
+import io.flinkvision.schemas.ReasonCode;
+import io.flinkvision.schemas.internal.FrameEnvelope;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Which identity, time and bytes {@link DeadLetters} puts into a dead letter. */
+class DeadLettersTest {
+    private static final Instant FAILED = Instant.parse("2025-05-05T00:00:00Z");
+
+    @Test
+    void aFrameGivesItsIdentityCaptureTimeAndEncodedBytes() throws IOException {
+        DeadLetter dead = DeadLetters.of(Frames.envelope(4), ReasonCode.SIZE_MISMATCH, "3 bytes for 2x2", FAILED);
+
+        assertThat(dead.getStreamId()).isEqualTo("cam-0");
+        assertThat(dead.getSequence()).isEqualTo(4L);
+        assertThat(dead.getEventTime()).isEqualTo(Instant.ofEpochMilli(1_004));
+        assertThat(dead.getReason()).isEqualTo(ReasonCode.SIZE_MISMATCH);
+        assertThat(dead.getMessage()).isEqualTo("3 bytes for 2x2");
+        assertThat(dead.getSourceOffset()).isEqualTo(104);
+        assertThat(dead.getFailedTime()).isEqualTo(FAILED);
+        assertThat(AvroCodec.of(Frame.class).decode(bytes(dead.getOriginalBytes()))).isEqualTo(Frames.frame(4));
+    }
+
+    @Test
+    void aValueThatIsNotAFrameFallsBackToTheKafkaKeyAndTimestamp() {
+        DeadLetter keyed = DeadLetters.of(Frames.notAFrame(3, "cam-7", new byte[] {5}), ReasonCode.NOT_A_FRAME, "x", FAILED);
+        assertThat(keyed.getStreamId()).isEqualTo("cam-7");
+        assertThat(keyed.getSequence()).isNull();
+        assertThat(keyed.getEventTime()).isEqualTo(Instant.ofEpochMilli(7_003));
+        assertThat(bytes(keyed.getOriginalBytes())).containsExactly(5);
+
+        DeadLetter unkeyed = DeadLetters.of(Frames.notAFrame(3, null, new byte[0]), null, null, FAILED);
+        assertThat(unkeyed.getStreamId()).isNull();
+        assertThat(unkeyed.getReason()).isEqualTo(ReasonCode.UNKNOWN);
+        assertThat(unkeyed.getMessage()).isNotBlank();
+        assertThat(bytes(unkeyed.getOriginalBytes())).isEmpty();
+    }
+
+    @Test
+    void theOriginalBytesAreACopyThatStartsWhereTheValueStarts() {
+        ByteBuffer raw = ByteBuffer.wrap(new byte[] {0, 1, 2, 3});
+        raw.position(1);
+        FrameEnvelope envelope = Frames.notAFrame(1, "k", new byte[0]);
+        envelope.setRawBytes(raw);
+
+        ByteBuffer copied = DeadLetters.of(envelope, ReasonCode.NOT_A_FRAME, "x", FAILED).getOriginalBytes();
+        raw.put(2, (byte) 9);
+
+        assertThat(bytes(copied)).containsExactly(1, 2, 3);
+        assertThat(raw.position()).isEqualTo(1);
+    }
+
+    @Test
+    void describeNamesTheFailureAndItsRootCause() {
+        Exception failure = new InferenceException("run failed", new IllegalStateException("no GPU memory"));
+        assertThat(DeadLetters.describe(failure))
+                .isEqualTo("InferenceException: run failed (caused by IllegalStateException: no GPU memory)");
+        assertThat(DeadLetters.describe(new NullPointerException())).isEqualTo("NullPointerException");
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,86 @@
+package io.flinkvision.flink;
+
+import io.flinkvision.core.pipeline.PipelineListener;
+import io.flinkvision.schemas.ReasonCode;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The inference operator's Flink metrics, fed by the pipeline's callbacks. Thread-safe: the
+ * pipeline reports from its preprocessing and inference threads.
+ */
+public final class InferenceMetrics implements PipelineListener {
+    static final String FRAMES_IN = "framesIn";
+    static final String FRAMES_LABELLED = "framesLabelled";
+    static final String FRAMES_DEAD_LETTERED = "framesDeadLettered";
+    static final String BATCHES = "batches";
+    static final String REASON_GROUP = "reason";
+    static final String BATCH_SIZE = "batchSize";
+    static final String INFERENCE_LATENCY = "inferenceLatencyMillis";
+    static final String DEVICE = "device";
+    static final String FELL_BACK_TO_CPU = "fellBackToCpu";
+    /** Samples kept per histogram: enough for stable percentiles, small enough to copy per report. */
+    private static final int HISTOGRAM_WINDOW = 1_000;
+
+    private final MetricGroup group;
+    private final Counter framesIn;
+    private final Counter framesLabelled;
+    private final Counter framesDeadLettered;
+    private final Counter batches;
+    private final Map<ReasonCode, Counter> byReason = new EnumMap<>(ReasonCode.class);
+    private final Histogram batchSize;
+    private final Histogram inferenceLatencyMillis;
+
+    public InferenceMetrics(MetricGroup group) {
+        this.group = group;
+        this.framesIn = group.counter(FRAMES_IN, new ThreadSafeSimpleCounter());
+        this.framesLabelled = group.counter(FRAMES_LABELLED, new ThreadSafeSimpleCounter());
+        this.framesDeadLettered = group.counter(FRAMES_DEAD_LETTERED, new ThreadSafeSimpleCounter());
+        this.batches = group.counter(BATCHES, new ThreadSafeSimpleCounter());
+        // All codes up front: the map is then only read, from any thread, and every code reports 0.
+        for (ReasonCode reason : ReasonCode.values()) {
+            byReason.put(reason, group.addGroup(REASON_GROUP, reason.name())
+                    .counter(FRAMES_DEAD_LETTERED, new ThreadSafeSimpleCounter()));
+        }
+        this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        this.inferenceLatencyMillis =
+                group.histogram(INFERENCE_LATENCY, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    }
+
+    /** Registers where the runner runs, once it is open. */
+    public void reportDevice(String device, BooleanSupplier fellBackToCpu) {
+        group.gauge(DEVICE, (Gauge<String>) () -> device);
+        // 0/1 rather than a boolean: numeric gauges are what every metrics reporter can export.
+        group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu.getAsBoolean() ? 1 : 0);
+    }
+
+    @Override
+    public void frameIn() {
+        framesIn.inc();
+    }
+
+    @Override
+    public void labelled() {
+        framesLabelled.inc();
+    }
+
+    @Override
+    public void deadLettered(ReasonCode reason) {
+        framesDeadLettered.inc();
+        byReason.get(reason != null ? reason : ReasonCode.UNKNOWN).inc();
+    }
+
+    @Override
+    public void batchRun(int size, long inferenceNanos) {
+        batches.inc();
+        batchSize.update(size);
+        inferenceLatencyMillis.update(inferenceNanos / 1_000_000);
+    }
+}

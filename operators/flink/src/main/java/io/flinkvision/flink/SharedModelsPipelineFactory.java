@@ -1,0 +1,52 @@
+package io.flinkvision.flink;
+
+import io.flinkvision.core.runtime.Device;
+import io.flinkvision.core.pipeline.InferencePipeline;
+import io.flinkvision.core.runtime.ModelRunner;
+import io.flinkvision.core.pipeline.PipelineListener;
+import io.flinkvision.core.pipeline.PipelineSettings;
+import io.flinkvision.core.runtime.RunnerOptions;
+import io.flinkvision.core.sharing.SharedModels;
+import io.flinkvision.core.model.ModelSpec;
+
+/**
+ * The production {@link PipelineFactory}: a pipeline over the runner that {@link SharedModels}
+ * shares between all slots of the TaskManager (one native session per model per JVM, not one per
+ * slot), released when the pipeline is closed.
+ */
+public final class SharedModelsPipelineFactory implements PipelineFactory {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelSpec spec;
+    private final PipelineSettings settings;
+
+    public SharedModelsPipelineFactory(ModelSpec spec, PipelineSettings settings) {
+        if (spec == null || settings == null) {
+            throw new IllegalArgumentException("spec and settings are required");
+        }
+        this.spec = spec;
+        this.settings = settings;
+    }
+
+    @Override
+    public PipelineSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public PipelineHandle open(RunnerOptions options, PipelineListener listener) {
+        SharedModels.Lease lease = SharedModels.acquire(spec, options);
+        try {
+            ModelRunner runner = lease.runner();
+            InferencePipeline pipeline = InferencePipeline.builderFor(spec, runner, settings).listener(listener).build();
+            // Read from the runner rather than asked of a concrete runner class: CUDA was asked for
+            // and the runner says it runs elsewhere.
+            boolean askedForCuda = options.device() == Device.CUDA;
+            return new PipelineHandle(pipeline, runner.device(),
+                    () -> askedForCuda && !runner.device().startsWith("cuda"), lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.flinkvision.modelgen.efficientnet;
+
+import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.Block;
+import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.ConvSpec;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.floatAttribute;
+import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.intAttribute;
+import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.intsAttribute;
+
+/**
+ * Writes EfficientNet-B0..B7 as an ONNX model (IR 8, opset 13) with the same I/O contract as the
+ * shared torchvision export: input {@code input} float32 [N,3,R,R] (NCHW, RGB, ImageNet mean/std),
+ * output {@code logits} float32 [N,1000]. The graph uses Conv, BatchNormalization (only for unfolded
+ * weights), Sigmoid+Mul (SiLU), GlobalAveragePool, Flatten, Gemm and Add; dropout and stochastic
+ * depth are inference no-ops and are left out.
+ *
+ * <p>Example: {@code EfficientNetOnnxGenerator.write(EfficientNetVariant.B0, new SeededWeights(0), path)}.
+ */
+public final class EfficientNetOnnxGenerator {
+    public static final String INPUT_NAME = "input";
+    public static final String OUTPUT_NAME = "logits";
+    public static final String BATCH_DIM = "N";
+    public static final long IR_VERSION = 8;
+    public static final long OPSET = 13;
+    public static final String PRODUCER = "flink-vision";
+    public static final String PRODUCER_VERSION = "0.1";
+
+    private EfficientNetOnnxGenerator() {}
+
+    /** The serialized model for a variant at its native resolution. */
+    public static byte[] generate(EfficientNetVariant variant, WeightSource weights) {
+        return generate(EfficientNetArchitecture.of(variant), weights);
+    }
+
+    public static byte[] generate(EfficientNetArchitecture architecture, WeightSource weights) {
+        return model(architecture, weights).toByteArray();
+    }
+
+    /** Writes the model to {@code out} (through a temporary sibling file, then an atomic rename). */
+    public static void write(EfficientNetVariant variant, WeightSource weights, Path out) {
+        write(EfficientNetArchitecture.of(variant), weights, out);
+    }
+
+    public static void write(EfficientNetArchitecture architecture, WeightSource weights, Path out) {
+        ProtoMessage model = model(architecture, weights);
+        Path target = out.toAbsolutePath();
+        try {
+            if (target.getParent() != null) {
+                Files.createDirectories(target.getParent());
+            }
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            try {
+                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                    model.writeTo(os);
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    /** The ModelProto, not yet serialized. */
+    public static ProtoMessage model(EfficientNetArchitecture arch, WeightSource source) {
+        EfficientNetWeights weights = source.weightsFor(arch);
+        weights.validate(arch);
+        String doc = arch.summary() + ". Weights: " + source.describe()
+                + (weights.foldedBatchNorm() ? " (BatchNorm folded into Conv)." : ".")
+                + " Input NCHW RGB float32, (x/255 - mean)/std with ImageNet mean/std; output raw logits.";
+        return new GraphBuilder(arch, weights).build()
+                .model(IR_VERSION, Map.of("", OPSET), PRODUCER, PRODUCER_VERSION, doc);
+    }
+
+    private static final class GraphBuilder {
+        private final EfficientNetArchitecture arch;
+        private final EfficientNetWeights weights;
+        private final OnnxModelWriter w;
+
+        GraphBuilder(EfficientNetArchitecture arch, EfficientNetWeights weights) {
+            this.arch = arch;
+            this.weights = weights;
+            this.w = new OnnxModelWriter("efficientnet_" + arch.variant().name().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        OnnxModelWriter build() {
+            int r = arch.resolution();
+            w.floatInput(INPUT_NAME, BATCH_DIM, 3, r, r);
+            w.floatOutput(OUTPUT_NAME, BATCH_DIM, arch.numClasses());
+            for (String name : EfficientNetWeights.expectedShapes(arch, weights.foldedBatchNorm()).keySet()) {
+                w.initializer(name, weights.get(name));
+            }
+            String x = convBn(arch.stem(), INPUT_NAME, true);
+            for (Block b : arch.blocks()) {
+                x = block(b, x);
+            }
+            x = convBn(arch.head(), x, true);
+            x = w.node("GlobalAveragePool", "avgpool", List.of(x));
+            x = w.node("Flatten", "flatten", List.of(x), intAttribute("axis", 1));
+            String c = EfficientNetWeights.CLASSIFIER;
+            w.node("Gemm", c, List.of(x, c + ".weight", c + ".bias"), OUTPUT_NAME,
+                    floatAttribute("alpha", 1f), floatAttribute("beta", 1f), intAttribute("transB", 1));
+            return w;
+        }
+
+        private String block(Block b, String input) {
+            String x = input;
+            if (b.hasExpansion()) {
+                x = convBn(b.expand(), x, true);
+            }
+            x = convBn(b.depthwise(), x, true);
+            String pooled = w.node("GlobalAveragePool", b.squeeze().name() + "/avgpool", List.of(x));
+            String s = swish(b.squeeze().name(), conv(b.squeeze(), pooled));
+            String gate = w.node("Sigmoid", b.excite().name() + "/scale", List.of(conv(b.excite(), s)));
+            x = w.node("Mul", b.name() + ".se/Mul", List.of(x, gate));
+            x = convBn(b.project(), x, false);
+            if (b.residual()) {
+                x = w.node("Add", b.name() + "/Add", List.of(x, input));
+            }
+            return x;
+        }
+
+        private String convBn(ConvSpec c, String input, boolean activation) {
+            String x = conv(c, input);
+            if (!weights.foldedBatchNorm()) {
+                String bn = c.batchNormName();
+                x = w.node("BatchNormalization", bn + "/BatchNormalization",
+                        List.of(x, bn + ".weight", bn + ".bias", bn + ".running_mean", bn + ".running_var"),
+                        floatAttribute("epsilon", arch.variant().batchNormEpsilon()));
+            }
+            return activation ? swish(c.name(), x) : x;
+        }
+
+        private String conv(ConvSpec c, String input) {
+            List<String> inputs = new ArrayList<>(List.of(input, c.name() + ".weight"));
+            if (!c.hasBatchNorm() || weights.foldedBatchNorm()) {
+                inputs.add(c.name() + ".bias");
+            }
+            long p = c.padding();
+            return w.node("Conv", c.name() + "/Conv", inputs,
+                    intsAttribute("dilations", 1, 1),
+                    intAttribute("group", c.groups()),
+                    intsAttribute("kernel_shape", c.kernel(), c.kernel()),
+                    intsAttribute("pads", p, p, p, p),
+                    intsAttribute("strides", c.stride(), c.stride()));
+        }
+
+        private String swish(String name, String x) {
+            String sig = w.node("Sigmoid", name + "/SiLU/Sigmoid", List.of(x));
+            return w.node("Mul", name + "/SiLU/Mul", List.of(x, sig));
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package io.flinkvision.operators.inference;
-
-/** Where inference runs. */
-public enum Device {
-    CPU,
-    CUDA
-}

@@ -1,9 +1,0 @@
-package io.flinkvision.operators.inference;
-
-import io.flinkvision.schemas.internal.FrameEnvelope;
-import io.flinkvision.schemas.internal.FrameOutcome;
-import java.util.concurrent.CompletableFuture;
-
-/** A prepared frame waiting for, or in, a batch, with the future its outcome completes. */
-record PendingFrame(
-        FrameEnvelope envelope, PreparedSample sample, long arrivalNanos, CompletableFuture<FrameOutcome> result) {}

@@ -1,7 +1,0 @@
-package io.flinkvision.operators.model;
-
-/** Order of colour channels a model was trained with. */
-public enum ChannelOrder {
-    RGB,
-    BGR
-}

@@ -1,8 +1,0 @@
-package io.flinkvision.operators.outcome;
-
-/** What a {@code FrameOutcome} holds. MALFORMED (neither or both set) is a bug upstream. */
-public enum OutcomeKind {
-    LABELLED,
-    DEAD_LETTER,
-    MALFORMED
-}
