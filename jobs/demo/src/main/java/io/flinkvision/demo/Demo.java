@@ -4,9 +4,9 @@ import io.flinkvision.testkit.EmbeddedKafka;
 import io.flinkvision.testkit.OutputTopicsReader;
 
 import io.flinkvision.job.ClassificationJob;
-import io.flinkvision.job.ClassificationJobOptions;
-import io.flinkvision.job.JobArguments;
-import io.flinkvision.job.ModelConfiguration;
+import io.flinkvision.job.config.ClassificationJobOptions;
+import io.flinkvision.job.config.JobArguments;
+import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.publisher.FramePublisher;
 import io.flinkvision.publisher.FrameSource;
 import io.flinkvision.publisher.PublishSummary;

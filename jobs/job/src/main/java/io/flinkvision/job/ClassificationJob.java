@@ -1,7 +1,10 @@
 package io.flinkvision.job;
 
-import static io.flinkvision.job.ClassificationJobOptions.*;
+import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
+import io.flinkvision.job.config.ClassificationJobOptions;
+import io.flinkvision.job.config.JobArguments;
+import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.job.kafka.KafkaConnectors;
 import io.flinkvision.flink.BatchingInferenceFunction;
 import io.flinkvision.flink.FrameWatermarks;

@@ -3,8 +3,8 @@ package io.flinkvision.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flinkvision.job.ClassificationJob;
-import io.flinkvision.job.ClassificationJobOptions;
-import io.flinkvision.job.JobArguments;
+import io.flinkvision.job.config.ClassificationJobOptions;
+import io.flinkvision.job.config.JobArguments;
 import io.flinkvision.testkit.EmbeddedKafka;
 import io.flinkvision.testkit.OutputTopicsReader;
 import io.flinkvision.publisher.EncodedFrame;

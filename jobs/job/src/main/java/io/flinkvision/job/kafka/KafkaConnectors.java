@@ -1,16 +1,16 @@
 package io.flinkvision.job.kafka;
 
-import static io.flinkvision.job.ClassificationJobOptions.BOOTSTRAP_SERVERS;
-import static io.flinkvision.job.ClassificationJobOptions.DEAD_LETTER_TOPIC;
-import static io.flinkvision.job.ClassificationJobOptions.DELIVERY_GUARANTEE;
-import static io.flinkvision.job.ClassificationJobOptions.FRAMES_TOPIC;
-import static io.flinkvision.job.ClassificationJobOptions.GROUP_ID;
-import static io.flinkvision.job.ClassificationJobOptions.LABELLED_TOPIC;
-import static io.flinkvision.job.ClassificationJobOptions.MAX_FRAME_BYTES;
-import static io.flinkvision.job.ClassificationJobOptions.STOP_AT_LATEST;
-import static io.flinkvision.job.ClassificationJobOptions.SUMMARIES_TOPIC;
-import static io.flinkvision.job.ClassificationJobOptions.TRANSACTIONAL_ID_PREFIX;
-import static io.flinkvision.job.ClassificationJobOptions.TRANSACTION_TIMEOUT;
+import static io.flinkvision.job.config.ClassificationJobOptions.BOOTSTRAP_SERVERS;
+import static io.flinkvision.job.config.ClassificationJobOptions.DEAD_LETTER_TOPIC;
+import static io.flinkvision.job.config.ClassificationJobOptions.DELIVERY_GUARANTEE;
+import static io.flinkvision.job.config.ClassificationJobOptions.FRAMES_TOPIC;
+import static io.flinkvision.job.config.ClassificationJobOptions.GROUP_ID;
+import static io.flinkvision.job.config.ClassificationJobOptions.LABELLED_TOPIC;
+import static io.flinkvision.job.config.ClassificationJobOptions.MAX_FRAME_BYTES;
+import static io.flinkvision.job.config.ClassificationJobOptions.STOP_AT_LATEST;
+import static io.flinkvision.job.config.ClassificationJobOptions.SUMMARIES_TOPIC;
+import static io.flinkvision.job.config.ClassificationJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static io.flinkvision.job.config.ClassificationJobOptions.TRANSACTION_TIMEOUT;
 
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.LabelledFrame;

@@ -1,6 +1,6 @@
-package io.flinkvision.job;
+package io.flinkvision.job.config;
 
-import static io.flinkvision.job.ClassificationJobOptions.*;
+import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.runtime.RunnerOptions;

@@ -1,4 +1,4 @@
-package io.flinkvision.job;
+package io.flinkvision.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 

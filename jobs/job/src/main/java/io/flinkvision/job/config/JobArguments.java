@@ -1,4 +1,4 @@
-package io.flinkvision.job;
+package io.flinkvision.job.config;
 
 import java.io.IOException;
 import java.io.Reader;
