@@ -3,20 +3,17 @@ package io.flinkvision.modelgen.efficientnet;
 import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.Block;
 import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.ConvSpec;
 
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.flinkvision.modelgen.onnx.OnnxModelWriter;
+import io.flinkvision.modelgen.onnx.proto.Onnx.ModelProto;
+
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.floatAttribute;
-import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.intAttribute;
-import static io.flinkvision.modelgen.efficientnet.OnnxModelWriter.intsAttribute;
+import static io.flinkvision.modelgen.onnx.OnnxModelWriter.floatAttribute;
+import static io.flinkvision.modelgen.onnx.OnnxModelWriter.intAttribute;
+import static io.flinkvision.modelgen.onnx.OnnxModelWriter.intsAttribute;
 
 /**
  * Writes EfficientNet-B0..B7 as an ONNX model (IR 8, opset 13) with the same I/O contract as the
@@ -53,28 +50,11 @@ public final class EfficientNetOnnxGenerator {
     }
 
     public static void write(EfficientNetArchitecture architecture, WeightSource weights, Path out) {
-        ProtoMessage model = model(architecture, weights);
-        Path target = out.toAbsolutePath();
-        try {
-            if (target.getParent() != null) {
-                Files.createDirectories(target.getParent());
-            }
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                    model.writeTo(os);
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        OnnxModelWriter.write(model(architecture, weights), out);
     }
 
     /** The ModelProto, not yet serialized. */
-    public static ProtoMessage model(EfficientNetArchitecture arch, WeightSource source) {
+    public static ModelProto model(EfficientNetArchitecture arch, WeightSource source) {
         EfficientNetWeights weights = source.weightsFor(arch);
         weights.validate(arch);
         String doc = arch.summary() + ". Weights: " + source.describe()

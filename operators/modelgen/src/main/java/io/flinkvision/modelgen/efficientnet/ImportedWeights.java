@@ -1,6 +1,9 @@
 package io.flinkvision.modelgen.efficientnet;
 
 import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.ConvSpec;
+import io.flinkvision.modelgen.onnx.FloatTensor;
+import io.flinkvision.modelgen.onnx.OnnxModelInfo;
+import io.flinkvision.modelgen.onnx.OnnxWeightReader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.flinkvision.modelgen.efficientnet;
 
 import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.ConvSpec;
+import io.flinkvision.modelgen.onnx.FloatTensor;
 
 import java.util.Arrays;
 import java.util.Map;

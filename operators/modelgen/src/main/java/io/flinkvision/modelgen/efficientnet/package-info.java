@@ -1,9 +1,9 @@
 /**
- * EfficientNet-B0..B7 written as ONNX from Java, without Python, generated protobuf classes or
- * network access: an offline stand-in model and a source of exact architecture figures.
+ * EfficientNet-B0..B7 written as ONNX from Java, without Python or network access: an offline
+ * stand-in model and a source of exact architecture figures.
  *
- * <p>Design, in dependency order (no Flink imports; the only dependencies are protobuf-java's
- * {@code CodedOutputStream}/{@code CodedInputStream}):
+ * <p>Design, in dependency order (no Flink imports; the ONNX encoding lives in
+ * {@link io.flinkvision.modelgen.onnx}):
  * <ul>
  *   <li>{@link io.flinkvision.modelgen.efficientnet.EfficientNetVariant}: compound-scaling coefficients
  *       (width, depth, resolution, dropout, BatchNorm epsilon) and the paper's ImageNet top-1.</li>
@@ -12,11 +12,6 @@
  *       SE squeeze = max(1, block input / 4), head = 4 x last stage width), layer names equal to
  *       torchvision module paths, and parameter / multiply-add counts (B0: 5,288,548 parameters,
  *       0.386 G multiply-adds at 224 px).</li>
- *   <li>{@link io.flinkvision.modelgen.efficientnet.ProtoMessage} and
- *       {@link io.flinkvision.modelgen.efficientnet.OnnxModelWriter}: the ONNX messages (ModelProto,
- *       GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto,
- *       TensorShapeProto, OperatorSetIdProto) encoded field by field from the ONNX spec's numbers;
- *       {@link io.flinkvision.modelgen.efficientnet.OnnxWeightReader} decodes them back.</li>
  *   <li>{@link io.flinkvision.modelgen.efficientnet.WeightSource}:
  *       {@link io.flinkvision.modelgen.efficientnet.SeededWeights} (deterministic random weights, made
  *       well-conditioned by {@link io.flinkvision.modelgen.efficientnet.ProbeCalibration}) or

@@ -1,11 +1,18 @@
 package io.flinkvision.modelgen.efficientnet;
 
-import io.flinkvision.testkit.SharedFixtures;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.UnknownFieldSet;
+import io.flinkvision.modelgen.onnx.FloatTensor;
+import io.flinkvision.modelgen.onnx.OnnxModelInfo;
+import io.flinkvision.modelgen.onnx.OnnxWeightReader;
+import io.flinkvision.modelgen.onnx.proto.Onnx.GraphProto;
+import io.flinkvision.modelgen.onnx.proto.Onnx.ModelProto;
+import io.flinkvision.modelgen.onnx.proto.Onnx.TensorProto;
 import io.flinkvision.testkit.SharedData;
+import io.flinkvision.testkit.SharedFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -190,30 +197,28 @@ class EfficientNetFamilyTest {
     }
 
     @Test
-    void readerDecodesFloatDataPackedAndUnpacked() {
+    void readerDecodesFloatDataPackedAndUnpacked() throws Exception {
         float[] values = {1.5f, -2.25f, 3e-7f, Float.MAX_VALUE};
-        ProtoMessage packed = new ProtoMessage().varints(OnnxFields.TENSOR_DIMS, 2, 2)
-                .varint(OnnxFields.TENSOR_DATA_TYPE, OnnxFields.DATA_TYPE_FLOAT).string(OnnxFields.TENSOR_NAME, "packed");
-        ProtoMessage packedValues = new ProtoMessage();
+        // The generated class writes float_data packed, as onnx.proto declares it.
+        TensorProto.Builder packed = TensorProto.newBuilder().addDims(2).addDims(2)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).setName("packed");
         for (float v : values) {
-            packedValues.float32(1, v);
+            packed.addFloatData(v);
         }
-        // A packed repeated float is a length-delimited run of fixed32 values without tags: strip them.
-        byte[] withTags = packedValues.toByteArray();
-        byte[] raw = new byte[values.length * 4];
-        for (int i = 0; i < values.length; i++) {
-            System.arraycopy(withTags, i * 5 + 1, raw, i * 4, 4);
-        }
-        packed.bytes(OnnxFields.TENSOR_FLOAT_DATA, raw);
-        ProtoMessage unpacked = new ProtoMessage().varints(OnnxFields.TENSOR_DIMS, 4)
-                .varint(OnnxFields.TENSOR_DATA_TYPE, OnnxFields.DATA_TYPE_FLOAT).string(OnnxFields.TENSOR_NAME, "unpacked");
+        // Older writers emit one tagged fixed32 per value; an unknown-field set writes exactly that.
+        UnknownFieldSet.Field.Builder oneTagPerValue = UnknownFieldSet.Field.newBuilder();
         for (float v : values) {
-            unpacked.float32(OnnxFields.TENSOR_FLOAT_DATA, v);
+            oneTagPerValue.addFixed32(Float.floatToRawIntBits(v));
         }
-        ProtoMessage graph = new ProtoMessage().message(OnnxFields.GRAPH_INITIALIZER, packed)
-                .message(OnnxFields.GRAPH_INITIALIZER, unpacked);
-        byte[] model = new ProtoMessage().varint(OnnxFields.MODEL_IR_VERSION, 8)
-                .message(OnnxFields.MODEL_GRAPH, graph).toByteArray();
+        byte[] unpackedValues = UnknownFieldSet.newBuilder()
+                .addField(TensorProto.FLOAT_DATA_FIELD_NUMBER, oneTagPerValue.build()).build().toByteArray();
+        TensorProto unpacked = TensorProto.newBuilder().addDims(4)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).setName("unpacked")
+                .mergeFrom(unpackedValues).build();
+        assertThat(unpacked.getFloatDataList()).as("unpacked encoding parsed into float_data").hasSize(values.length);
+        byte[] model = ModelProto.newBuilder().setIrVersion(8)
+                .setGraph(GraphProto.newBuilder().addInitializer(packed).addInitializer(unpacked))
+                .build().toByteArray();
         OnnxModelInfo info = OnnxWeightReader.read(model);
         assertThat(info.initializer("packed").dims()).containsExactly(2, 2);
         assertThat(info.initializer("packed").data()).containsExactly(values);

@@ -1,4 +1,4 @@
-package io.flinkvision.modelgen.efficientnet;
+package io.flinkvision.modelgen.onnx;
 
 import java.util.List;
 import java.util.Map;
