@@ -28,11 +28,20 @@ public final class EfficientNetArchitecture {
 
     /**
      * A convolution (groups, stride, symmetric "same"-style padding (k-1)/2) over a square input of
-     * {@code inputSize} pixels; {@code batchNormName} is the module of the BatchNorm after it, or null
-     * for the squeeze-and-excitation convolutions, which have a bias instead.
+     * {@code inputSize} pixels; {@code batchNormName} is the module of the BatchNorm after it, or null;
+     * {@code hasBias} says whether the convolution has a bias of its own. EfficientNet's convolutions
+     * have a bias exactly where no BatchNorm follows (the squeeze-and-excitation ones); detector layers
+     * built on them may have both (a TensorFlow conv with bias before BatchNorm) or neither (the
+     * depthwise half of a separable convolution).
      */
     public record ConvSpec(String name, String batchNormName, int inChannels, int outChannels, int kernel,
-                           int stride, int groups, int inputSize) {
+                           int stride, int groups, int inputSize, boolean hasBias) {
+        /** EfficientNet's convention: a bias exactly where no BatchNorm follows. */
+        public ConvSpec(String name, String batchNormName, int inChannels, int outChannels, int kernel,
+                        int stride, int groups, int inputSize) {
+            this(name, batchNormName, inChannels, outChannels, kernel, stride, groups, inputSize, batchNormName == null);
+        }
+
         public int padding() {
             return (kernel - 1) / 2;
         }
@@ -53,15 +62,20 @@ public final class EfficientNetArchitecture {
             return (long) outChannels * (inChannels / groups) * kernel * kernel;
         }
 
-        /** Weights plus BatchNorm gamma and beta, or plus the bias for an SE convolution. */
+        /** Weights, plus BatchNorm gamma and beta if a BatchNorm follows, plus the bias if there is one. */
         public long parameters() {
-            return weightCount() + (hasBatchNorm() ? 2L * outChannels : outChannels);
+            return weightCount() + (hasBatchNorm() ? 2L * outChannels : 0) + (hasBias ? outChannels : 0);
         }
 
         /** Per image. */
         public long multiplyAdds() {
             long out = outputSize();
             return weightCount() * out * out;
+        }
+
+        /** The same layer over another input size (shared weights at another pyramid level). */
+        public ConvSpec atInputSize(int size) {
+            return new ConvSpec(name, batchNormName, inChannels, outChannels, kernel, stride, groups, size, hasBias);
         }
     }
 

@@ -1,19 +1,15 @@
 package io.flinkvision.modelgen.efficientnet;
 
 import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.Block;
-import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture.ConvSpec;
-
 import io.flinkvision.modelgen.onnx.OnnxModelWriter;
 import io.flinkvision.modelgen.onnx.proto.Onnx.ModelProto;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static io.flinkvision.modelgen.onnx.OnnxModelWriter.floatAttribute;
 import static io.flinkvision.modelgen.onnx.OnnxModelWriter.intAttribute;
-import static io.flinkvision.modelgen.onnx.OnnxModelWriter.intsAttribute;
 
 /**
  * Writes EfficientNet-B0..B7 as an ONNX model (IR 8, opset 13) with the same I/O contract as the
@@ -68,78 +64,34 @@ public final class EfficientNetOnnxGenerator {
         private final EfficientNetArchitecture arch;
         private final EfficientNetWeights weights;
         private final OnnxModelWriter w;
+        private final EfficientNetLayers layers;
 
         GraphBuilder(EfficientNetArchitecture arch, EfficientNetWeights weights) {
             this.arch = arch;
             this.weights = weights;
             this.w = new OnnxModelWriter("efficientnet_" + arch.variant().name().toLowerCase(java.util.Locale.ROOT));
+            this.layers = new EfficientNetLayers(w, weights.foldedBatchNorm());
         }
 
         OnnxModelWriter build() {
             int r = arch.resolution();
+            float eps = arch.variant().batchNormEpsilon();
             w.floatInput(INPUT_NAME, BATCH_DIM, 3, r, r);
             w.floatOutput(OUTPUT_NAME, BATCH_DIM, arch.numClasses());
             for (String name : EfficientNetWeights.expectedShapes(arch, weights.foldedBatchNorm()).keySet()) {
                 w.initializer(name, weights.get(name));
             }
-            String x = convBn(arch.stem(), INPUT_NAME, true);
+            String x = layers.convBn(arch.stem(), INPUT_NAME, eps, true);
             for (Block b : arch.blocks()) {
-                x = block(b, x);
+                x = layers.block(b, x, eps);
             }
-            x = convBn(arch.head(), x, true);
+            x = layers.convBn(arch.head(), x, eps, true);
             x = w.node("GlobalAveragePool", "avgpool", List.of(x));
             x = w.node("Flatten", "flatten", List.of(x), intAttribute("axis", 1));
             String c = EfficientNetWeights.CLASSIFIER;
             w.node("Gemm", c, List.of(x, c + ".weight", c + ".bias"), OUTPUT_NAME,
                     floatAttribute("alpha", 1f), floatAttribute("beta", 1f), intAttribute("transB", 1));
             return w;
-        }
-
-        private String block(Block b, String input) {
-            String x = input;
-            if (b.hasExpansion()) {
-                x = convBn(b.expand(), x, true);
-            }
-            x = convBn(b.depthwise(), x, true);
-            String pooled = w.node("GlobalAveragePool", b.squeeze().name() + "/avgpool", List.of(x));
-            String s = swish(b.squeeze().name(), conv(b.squeeze(), pooled));
-            String gate = w.node("Sigmoid", b.excite().name() + "/scale", List.of(conv(b.excite(), s)));
-            x = w.node("Mul", b.name() + ".se/Mul", List.of(x, gate));
-            x = convBn(b.project(), x, false);
-            if (b.residual()) {
-                x = w.node("Add", b.name() + "/Add", List.of(x, input));
-            }
-            return x;
-        }
-
-        private String convBn(ConvSpec c, String input, boolean activation) {
-            String x = conv(c, input);
-            if (!weights.foldedBatchNorm()) {
-                String bn = c.batchNormName();
-                x = w.node("BatchNormalization", bn + "/BatchNormalization",
-                        List.of(x, bn + ".weight", bn + ".bias", bn + ".running_mean", bn + ".running_var"),
-                        floatAttribute("epsilon", arch.variant().batchNormEpsilon()));
-            }
-            return activation ? swish(c.name(), x) : x;
-        }
-
-        private String conv(ConvSpec c, String input) {
-            List<String> inputs = new ArrayList<>(List.of(input, c.name() + ".weight"));
-            if (!c.hasBatchNorm() || weights.foldedBatchNorm()) {
-                inputs.add(c.name() + ".bias");
-            }
-            long p = c.padding();
-            return w.node("Conv", c.name() + "/Conv", inputs,
-                    intsAttribute("dilations", 1, 1),
-                    intAttribute("group", c.groups()),
-                    intsAttribute("kernel_shape", c.kernel(), c.kernel()),
-                    intsAttribute("pads", p, p, p, p),
-                    intsAttribute("strides", c.stride(), c.stride()));
-        }
-
-        private String swish(String name, String x) {
-            String sig = w.node("Sigmoid", name + "/SiLU/Sigmoid", List.of(x));
-            return w.node("Mul", name + "/SiLU/Mul", List.of(x, sig));
         }
     }
 }

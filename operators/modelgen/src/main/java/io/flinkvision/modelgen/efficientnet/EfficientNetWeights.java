@@ -5,6 +5,7 @@ import io.flinkvision.modelgen.onnx.FloatTensor;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Map;
  */
 public final class EfficientNetWeights {
     public static final String CLASSIFIER = "classifier.1";
+    /** BatchNorm tensors: gamma and beta are trained, the running statistics are buffers. */
+    public static final List<String> BATCH_NORM_SUFFIXES = List.of(".weight", ".bias", ".running_mean", ".running_var");
 
     private final Map<String, FloatTensor> tensors;
     private final boolean foldedBatchNorm;
@@ -52,19 +55,28 @@ public final class EfficientNetWeights {
     public static Map<String, long[]> expectedShapes(EfficientNetArchitecture arch, boolean foldedBatchNorm) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (ConvSpec c : arch.convs()) {
-            shapes.put(c.name() + ".weight", c.weightShape());
-            long[] channels = {c.outChannels()};
-            if (!c.hasBatchNorm() || foldedBatchNorm) {
-                shapes.put(c.name() + ".bias", channels);
-            } else {
-                for (String suffix : new String[] {".weight", ".bias", ".running_mean", ".running_var"}) {
-                    shapes.put(c.batchNormName() + suffix, channels);
-                }
-            }
+            putConvShapes(shapes, c, foldedBatchNorm);
         }
         shapes.put(CLASSIFIER + ".weight", new long[] {arch.numClasses(), arch.features()});
         shapes.put(CLASSIFIER + ".bias", new long[] {arch.numClasses()});
         return shapes;
+    }
+
+    /**
+     * Adds the tensors of one convolution: its weight, its bias (if it has one, or if BatchNorm is
+     * folded into it) and, unfolded, the four tensors of the BatchNorm after it.
+     */
+    public static void putConvShapes(Map<String, long[]> shapes, ConvSpec c, boolean foldedBatchNorm) {
+        shapes.put(c.name() + ".weight", c.weightShape());
+        long[] channels = {c.outChannels()};
+        if (c.hasBias() || (foldedBatchNorm && c.hasBatchNorm())) {
+            shapes.put(c.name() + ".bias", channels);
+        }
+        if (c.hasBatchNorm() && !foldedBatchNorm) {
+            for (String suffix : BATCH_NORM_SUFFIXES) {
+                shapes.put(c.batchNormName() + suffix, channels);
+            }
+        }
     }
 
     /** Throws unless every tensor the architecture needs is present with the right shape. */

@@ -10,7 +10,7 @@ import java.util.Random;
 /**
  * Makes random EfficientNet weights numerically well-conditioned, cheaply: one forward pass of a
  * synthetic, image-like probe through {@link ReferenceForward}, setting each BatchNorm's running
- * statistics from its convolution's output as the pass reaches it (see {@link #setStatistics}), then
+ * statistics from its convolution's output as the pass reaches it (see {@link #setBatchNormStatistics}), then
  * scaling the classifier so the probe's logits have a chosen standard deviation. This mirrors how the
  * shared {@code efficientnet_b0_seed0_bncal} model was made (BatchNorm statistics recalibrated on
  * photos, classifier rescaled), with one synthetic image instead of 384 photo crops.
@@ -57,7 +57,7 @@ public final class ProbeCalibration {
         EfficientNetWeights weights = new EfficientNetWeights(tensors, false);
         ReferenceForward.ConvObserver setStatistics = (conv, out, batch) -> {
             if (conv.hasBatchNorm()) {
-                setStatistics(conv, out, batch, weights);
+                setBatchNormStatistics(conv, out, batch, weights);
             }
         };
         float[] probe = imageLikeProbe(new Random(seed ^ 0x5DEECE66DL), probeBatch, size);
@@ -87,7 +87,7 @@ public final class ProbeCalibration {
      * photos for B0 with seed 0, this choice gives logit RMS from about 2 to 200 and 12 of 14 photos
      * with a top-1/top-2 gap above 0.2.
      */
-    private static void setStatistics(ConvSpec conv, float[] out, int batch, EfficientNetWeights weights) {
+    public static void setBatchNormStatistics(ConvSpec conv, float[] out, int batch, EfficientNetWeights weights) {
         int channels = conv.outChannels();
         int spatial = conv.outputSize() * conv.outputSize();
         float[] mean = weights.get(conv.batchNormName() + ".running_mean").data();
@@ -113,13 +113,36 @@ public final class ProbeCalibration {
 
 
     /**
+     * Scale-only statistics: running mean 0 and one running variance for the whole layer, the mean over
+     * channels of E[x^2]. The EfficientDet calibration uses these: with per-channel means from a
+     * one-image probe, another image's activations grow about 1.2x per MBConv block in the deeper B2
+     * backbone (88x the probe's scale at P5 of D2, logits near 400), while scale-only statistics keep
+     * them at the probe's scale through the backbone, the BiFPN and the heads.
+     */
+    public static void setScaleOnlyStatistics(ConvSpec conv, float[] out, int batch, EfficientNetWeights weights) {
+        int channels = conv.outChannels();
+        int spatial = conv.outputSize() * conv.outputSize();
+        float[] mean = weights.get(conv.batchNormName() + ".running_mean").data();
+        float[] var = weights.get(conv.batchNormName() + ".running_var").data();
+        double sumSq = 0;
+        for (int n = 0; n < batch; n++) {
+            int base = n * channels * spatial;
+            for (int p = base; p < base + channels * spatial; p++) {
+                sumSq += (double) out[p] * out[p];
+            }
+        }
+        Arrays.fill(mean, 0f);
+        Arrays.fill(var, (float) Math.max(sumSq / ((long) batch * channels * spatial), 1e-6));
+    }
+
+    /**
      * Image-like probe input: per pixel, a luminance field shared by the three channels plus a weaker
      * per-channel field, each the sum of bilinearly upsampled Gaussian grids of 2, 4, 8, ... cells per
      * side up to the full resolution (equal variance per octave, roughly the 1/f spectrum of photos),
      * then scaled to unit variance per channel like ImageNet-normalised pixels. White noise would
      * calibrate the network for a signal that real frames never carry.
      */
-    static float[] imageLikeProbe(Random random, int batch, int size) {
+    public static float[] imageLikeProbe(Random random, int batch, int size) {
         float[] out = new float[batch * 3 * size * size];
         int plane = size * size;
         for (int n = 0; n < batch; n++) {

@@ -56,17 +56,35 @@ public final class ReferenceForward {
 
     /** Pooled features [batch, features] entering the classifier. */
     public float[] features(float[] input, int batch) {
+        int lastBlock = arch.blocks().size() - 1;
+        float[] x = convBn(arch.head(), blockOutputs(input, batch, lastBlock)[0], batch, true);
+        int s = arch.head().outputSize();
+        return globalAverage(x, batch * arch.features(), s * s);
+    }
+
+    /**
+     * The outputs of the given MBConv blocks (indices into {@link EfficientNetArchitecture#blocks()},
+     * ascending), for an input [batch, 3, R, R]: the feature maps a detector taps. Stops after the last
+     * block asked for.
+     */
+    public float[][] blockOutputs(float[] input, int batch, int... blockIndices) {
         int r = arch.resolution();
         if (input.length != batch * 3 * r * r) {
             throw new IllegalArgumentException("input must be [" + batch + ",3," + r + "," + r + "]");
         }
+        float[][] taps = new float[blockIndices.length][];
         float[] x = convBn(arch.stem(), input, batch, true);
-        for (Block b : arch.blocks()) {
-            x = block(b, x, batch);
+        int next = 0;
+        for (int i = 0; next < blockIndices.length && i < arch.blocks().size(); i++) {
+            x = block(arch.blocks().get(i), x, batch);
+            if (i == blockIndices[next]) {
+                taps[next++] = x;
+            }
         }
-        x = convBn(arch.head(), x, batch, true);
-        int s = arch.head().outputSize();
-        return globalAverage(x, batch * arch.features(), s * s);
+        if (next < blockIndices.length) {
+            throw new IllegalArgumentException("block indices must be ascending and below " + arch.blocks().size());
+        }
+        return taps;
     }
 
     private float[] block(Block b, float[] input, int batch) {
@@ -99,14 +117,22 @@ public final class ReferenceForward {
     }
 
     private float[] convBn(ConvSpec c, float[] input, int batch, boolean activation) {
+        return convBn(c, input, batch, arch.variant().batchNormEpsilon(), activation);
+    }
+
+    /**
+     * Convolution (through the observer), then its BatchNorm with {@code eps} unless the weights are
+     * folded or it has none, then SiLU if asked. Public so detector layers built from
+     * {@link ConvSpec}s run through the same arithmetic.
+     */
+    public float[] convBn(ConvSpec c, float[] input, int batch, float eps, boolean activation) {
         float[] y = conv(c, input, batch);
-        if (!weights.foldedBatchNorm()) {
+        if (c.hasBatchNorm() && !weights.foldedBatchNorm()) {
             String bn = c.batchNormName();
             float[] gamma = weights.get(bn + ".weight").data();
             float[] beta = weights.get(bn + ".bias").data();
             float[] mean = weights.get(bn + ".running_mean").data();
             float[] var = weights.get(bn + ".running_var").data();
-            float eps = arch.variant().batchNormEpsilon();
             int channels = c.outChannels();
             int spatial = c.outputSize() * c.outputSize();
             for (int n = 0; n < batch; n++) {
@@ -126,8 +152,8 @@ public final class ReferenceForward {
         return y;
     }
 
-    /** Convolution plus bias (when the weights have one for this layer), then the observer. */
-    private float[] conv(ConvSpec c, float[] x, int batch) {
+    /** Convolution plus bias (when the layer has one, or carries its folded BatchNorm), then the observer. */
+    public float[] conv(ConvSpec c, float[] x, int batch) {
         int cin = c.inChannels();
         int cout = c.outChannels();
         int h = c.inputSize();
@@ -182,7 +208,7 @@ public final class ReferenceForward {
                 }
             }
         });
-        if (!c.hasBatchNorm() || weights.foldedBatchNorm()) {
+        if (c.hasBias() || (c.hasBatchNorm() && weights.foldedBatchNorm())) {
             float[] bias = weights.get(c.name() + ".bias").data();
             int spatial = o * o;
             for (int n = 0; n < batch; n++) {
@@ -214,11 +240,12 @@ public final class ReferenceForward {
         return out;
     }
 
-    private static float sigmoid(float v) {
+    public static float sigmoid(float v) {
         return (float) (1.0 / (1.0 + Math.exp(-v)));
     }
 
-    private static void swish(float[] x) {
+    /** SiLU in place. */
+    public static void swish(float[] x) {
         for (int i = 0; i < x.length; i++) {
             x[i] = x[i] * sigmoid(x[i]);
         }

@@ -41,14 +41,11 @@ public final class SeededWeights implements WeightSource {
             long fanIn = (long) (c.inChannels() / c.groups()) * c.kernel() * c.kernel();
             tensors.put(c.name() + ".weight", normal(c.name() + ".weight", Math.sqrt(2.0 / fanIn), c.weightShape()));
             int ch = c.outChannels();
-            if (c.hasBatchNorm()) {
-                String bn = c.batchNormName();
-                tensors.put(bn + ".weight", constant(1f, ch));
-                tensors.put(bn + ".bias", constant(0f, ch));
-                tensors.put(bn + ".running_mean", constant(0f, ch));
-                tensors.put(bn + ".running_var", constant(1f, ch));
-            } else {
+            if (c.hasBias()) {
                 tensors.put(c.name() + ".bias", constant(0f, ch));
+            }
+            if (c.hasBatchNorm()) {
+                putBatchNorm(tensors, c.batchNormName(), ch);
             }
         }
         String cls = EfficientNetWeights.CLASSIFIER;
@@ -69,19 +66,40 @@ public final class SeededWeights implements WeightSource {
     }
 
     private FloatTensor normal(String name, double std, long... dims) {
+        return normal(seed, name, std, dims);
+    }
+
+    /**
+     * N(0, std^2) values drawn from a {@link Random} seeded from {@code seed} and the tensor's name, so
+     * the same seed gives the same bytes on any JVM whatever the order tensors are made in.
+     */
+    public static FloatTensor normal(long seed, String name, double std, long... dims) {
         long n = 1;
         for (long d : dims) {
             n *= d;
         }
         float[] data = new float[Math.toIntExact(n)];
-        Random random = new Random(seed * 0x9E3779B97F4A7C15L + name.hashCode());
+        Random random = tensorRandom(seed, name);
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) (random.nextGaussian() * std);
         }
         return FloatTensor.of(data, dims);
     }
 
-    private static FloatTensor constant(float value, int n) {
+    /** The generator a tensor's values come from. */
+    public static Random tensorRandom(long seed, String name) {
+        return new Random(seed * 0x9E3779B97F4A7C15L + name.hashCode());
+    }
+
+    /** A fresh BatchNorm: gamma 1, beta 0, running mean 0, running variance 1. */
+    public static void putBatchNorm(Map<String, FloatTensor> tensors, String batchNormName, int channels) {
+        tensors.put(batchNormName + ".weight", constant(1f, channels));
+        tensors.put(batchNormName + ".bias", constant(0f, channels));
+        tensors.put(batchNormName + ".running_mean", constant(0f, channels));
+        tensors.put(batchNormName + ".running_var", constant(1f, channels));
+    }
+
+    public static FloatTensor constant(float value, int n) {
         float[] data = new float[n];
         java.util.Arrays.fill(data, value);
         return FloatTensor.of(data, n);

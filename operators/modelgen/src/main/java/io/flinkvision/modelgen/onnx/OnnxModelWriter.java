@@ -7,6 +7,7 @@ import io.flinkvision.modelgen.onnx.proto.Onnx.GraphProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.ModelProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.NodeProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.OperatorSetIdProto;
+import io.flinkvision.modelgen.onnx.proto.Onnx.StringStringEntryProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.TensorProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.TensorShapeProto;
 import io.flinkvision.modelgen.onnx.proto.Onnx.TypeProto;
@@ -21,6 +22,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +33,7 @@ import java.util.Map;
  */
 public final class OnnxModelWriter {
     private final GraphProto.Builder graph;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
 
     public OnnxModelWriter(String graphName) {
         this.graph = GraphProto.newBuilder().setName(graphName);
@@ -88,6 +91,12 @@ public final class OnnxModelWriter {
                 .setOpType(opType)
                 .addAllAttribute(List.of(attributes)));
         return output;
+    }
+
+    /** A key/value pair for the model's {@code metadata_props} (ONNX Runtime: {@code OnnxModelMetadata.getCustomMetadata()}). */
+    public OnnxModelWriter metadata(String key, String value) {
+        metadata.put(key, value);
+        return this;
     }
 
     public int nodeCount() {
@@ -157,6 +166,9 @@ public final class OnnxModelWriter {
                 .setGraph(graph);
         for (Map.Entry<String, Long> e : opsets.entrySet()) {
             model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
+        }
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return model.build();
     }
