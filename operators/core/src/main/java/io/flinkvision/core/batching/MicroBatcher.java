@@ -79,26 +79,6 @@ public final class MicroBatcher<T> implements AutoCloseable {
         }
     }
 
-    /** Hands over the items waiting now, if any, without waiting for the batch to fill. */
-    public void flush() {
-        synchronized (lock) {
-            if (!current.isEmpty()) {
-                handOver();
-            }
-        }
-    }
-
-    /** Number of items waiting for their batch to be handed over. */
-    public int pending() {
-        synchronized (lock) {
-            return current.size();
-        }
-    }
-
-    public int maxBatchSize() {
-        return maxBatchSize;
-    }
-
     /** Stops accepting items and hands over what is waiting. Idempotent. */
     @Override
     public void close() {
@@ -116,7 +96,7 @@ public final class MicroBatcher<T> implements AutoCloseable {
     private void onTimer(long batchGeneration) {
         synchronized (lock) {
             if (closed || batchGeneration != generation || current.isEmpty()) {
-                return; // that batch was already handed over (filled up, flushed or closed)
+                return; // that batch was already handed over (filled up or closed)
             }
             long waited = nanoClock.getAsLong() - firstItemNanos;
             if (waited < maxWaitNanos) {

@@ -37,10 +37,6 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
     }
 
-    public long maxPixels() {
-        return maxPixels;
-    }
-
     /**
      * @param declaredWidth the frame's declared width (0 = unknown; required for RGB24)
      * @param declaredHeight the frame's declared height (0 = unknown; required for RGB24)

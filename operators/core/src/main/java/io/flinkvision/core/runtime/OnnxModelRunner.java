@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +26,15 @@ public final class OnnxModelRunner implements ModelRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModelRunner.class);
 
     private final ModelSpec spec;
-    private final RunnerOptions options;
     private final OpenedSession opened;
     private final InputTensors inputs;
     private final long[] sampleShape;
     private final int sampleLength;
     private final int outputLength;
     private final Set<String> outputNames;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Written under the write lock, read under the read lock. */
     private boolean closed;
-    private final AtomicInteger runsInFlight = new AtomicInteger();
 
     /**
      * @throws IllegalStateException when the model file is missing or differs from the one the spec
@@ -46,7 +42,6 @@ public final class OnnxModelRunner implements ModelRunner {
      */
     public OnnxModelRunner(ModelSpec spec, RunnerOptions options) {
         this.spec = spec;
-        this.options = options;
         checkSameFile(spec);
         this.opened = SessionOpener.open(spec, options);
         this.sampleShape = spec.preprocess().sampleShape();
@@ -87,12 +82,7 @@ public final class OnnxModelRunner implements ModelRunner {
             if (closed) {
                 throw new InferenceException("the runner for model " + spec.name() + " is closed");
             }
-            runsInFlight.incrementAndGet();
-            try {
-                return runBatch(batch);
-            } finally {
-                runsInFlight.decrementAndGet();
-            }
+            return runBatch(batch);
         } finally {
             read.unlock();
         }
@@ -161,18 +151,14 @@ public final class OnnxModelRunner implements ModelRunner {
         return spec;
     }
 
-    public RunnerOptions options() {
-        return options;
-    }
-
     @Override
     public String device() {
         return opened.device();
     }
 
-    /** Batches inside the native runtime right now (a gauge; close() waits for them). */
-    public int runsInFlight() {
-        return runsInFlight.get();
+    /** Runs holding the session (its read lock) right now: what close() waits for. For tests. */
+    int runsInFlight() {
+        return lock.getReadLockCount();
     }
 
     /** True when CUDA was requested but could not be used, so the model runs on CPU. */

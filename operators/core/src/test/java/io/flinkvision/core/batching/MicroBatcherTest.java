@@ -35,7 +35,9 @@ class MicroBatcherTest {
             batcher.add(i);
         }
         assertThat(batches).containsExactly(List.of(0, 1, 2), List.of(3, 4, 5));
-        assertThat(batcher.pending()).isEqualTo(1);
+
+        batcher.close();
+        assertThat(batches).as("the 7th item waited alone for its batch").hasSize(3).last().isEqualTo(List.of(6));
     }
 
     @Test
@@ -49,7 +51,9 @@ class MicroBatcherTest {
 
         time.advance(Duration.ofMillis(1));
         assertThat(batches).containsExactly(List.of(1, 2));
-        assertThat(batcher.pending()).isZero();
+
+        batcher.close();
+        assertThat(batches).as("nothing was left waiting").containsExactly(List.of(1, 2));
     }
 
     @Test
@@ -77,7 +81,9 @@ class MicroBatcherTest {
         clock.set(TimeUnit.MILLISECONDS.toNanos(6));
         batcher.add(2);
         assertThat(batches).containsExactly(List.of(1));
-        assertThat(batcher.pending()).isEqualTo(1);
+
+        batcher.close();
+        assertThat(batches).as("the second item started a batch of its own").containsExactly(List.of(1), List.of(2));
     }
 
     @Test
@@ -110,15 +116,6 @@ class MicroBatcherTest {
         batcher.add(2);
         assertThat(batches).containsExactly(List.of(1), List.of(2));
         assertThat(time.scheduled()).isZero();
-    }
-
-    @Test
-    void flushHandsOverWhatIsWaiting() {
-        MicroBatcher<Integer> batcher = batcher(4, 50);
-        batcher.flush();
-        batcher.add(1);
-        batcher.flush();
-        assertThat(batches).containsExactly(List.of(1));
     }
 
     @Test
