@@ -30,9 +30,9 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
     private transient PipelineHandle handle;
     private transient InferenceMetrics metrics;
 
-    /** Production: the model's runner shared by the TaskManager's slots via {@code SharedModels}. */
+    /** Production: the model's runner shared by the TaskManager's slots via {@code ModelRegistry.jvmWide()}. */
     public BatchingInferenceFunction(ModelSpec spec, RunnerOptions options, PipelineSettings settings) {
-        this(options, new SharedModelsPipelineFactory(spec, settings));
+        this(options, new ModelRegistryPipelineFactory(spec, settings));
     }
 
     /** With any way of opening the pipeline (tests use fakes). */

@@ -6,21 +6,21 @@ import io.flinkvision.core.runtime.ModelRunner;
 import io.flinkvision.core.pipeline.PipelineListener;
 import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.runtime.RunnerOptions;
-import io.flinkvision.core.sharing.SharedModels;
+import io.flinkvision.core.sharing.ModelRegistry;
 import io.flinkvision.core.model.ModelSpec;
 
 /**
- * The production {@link PipelineFactory}: a pipeline over the runner that {@link SharedModels}
- * shares between all slots of the TaskManager (one native session per model per JVM, not one per
- * slot), released when the pipeline is closed.
+ * The production {@link PipelineFactory}: a pipeline over the runner that {@link
+ * ModelRegistry#jvmWide()} shares between all slots of the TaskManager (one native session per
+ * model per JVM, not one per slot), released when the pipeline is closed.
  */
-public final class SharedModelsPipelineFactory implements PipelineFactory {
+public final class ModelRegistryPipelineFactory implements PipelineFactory {
     private static final long serialVersionUID = 1L;
 
     private final ModelSpec spec;
     private final PipelineSettings settings;
 
-    public SharedModelsPipelineFactory(ModelSpec spec, PipelineSettings settings) {
+    public ModelRegistryPipelineFactory(ModelSpec spec, PipelineSettings settings) {
         if (spec == null || settings == null) {
             throw new IllegalArgumentException("spec and settings are required");
         }
@@ -35,7 +35,7 @@ public final class SharedModelsPipelineFactory implements PipelineFactory {
 
     @Override
     public PipelineHandle open(RunnerOptions options, PipelineListener listener) {
-        SharedModels.Lease lease = SharedModels.acquire(spec, options);
+        ModelRegistry.Lease lease = ModelRegistry.jvmWide().acquire(spec, options);
         try {
             ModelRunner runner = lease.runner();
             InferencePipeline pipeline = InferencePipeline.builderFor(spec, runner, settings).listener(listener).build();
