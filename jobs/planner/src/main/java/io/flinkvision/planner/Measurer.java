@@ -56,7 +56,7 @@ public final class Measurer {
                 double p99Millis = new NearestRankPercentile(latencyNanos, count).at(99) / 1e6;
                 out.add(new Measurement(variant, batch, fps, p99Millis, count));
             }
-            return new Result(out, runner.device(), runner.fellBackToCpu());
+            return new Result(out, runner.placement().device(), runner.placement().fellBackToCpu());
         }
     }
 

@@ -59,9 +59,9 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
                 options, getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE_NAME));
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
         handle = factory.open(resolved, metrics);
-        metrics.reportDevice(handle.device(), handle.fellBackToCpu());
+        metrics.reportDevice(handle.placement());
         LOG.info("Inference subtask {} runs on {} with {}",
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), handle.device(), factory.settings());
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), handle.placement(), factory.settings());
     }
 
     @Override

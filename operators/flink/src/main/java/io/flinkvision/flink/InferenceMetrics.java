@@ -1,10 +1,10 @@
 package io.flinkvision.flink;
 
 import io.flinkvision.core.pipeline.PipelineListener;
+import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.schemas.ReasonCode;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -54,11 +54,13 @@ public final class InferenceMetrics implements PipelineListener {
                 group.histogram(INFERENCE_LATENCY, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     }
 
-    /** Registers where the runner runs, once it is open. */
-    public void reportDevice(String device, BooleanSupplier fellBackToCpu) {
-        group.gauge(DEVICE, (Gauge<String>) () -> device);
+    /** Registers where the runner runs ("cpu" or "cuda:N"), once it is open. */
+    public void reportDevice(DevicePlacement placement) {
+        String device = placement.device();
         // 0/1 rather than a boolean: numeric gauges are what every metrics reporter can export.
-        group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu.getAsBoolean() ? 1 : 0);
+        int fellBackToCpu = placement.fellBackToCpu() ? 1 : 0;
+        group.gauge(DEVICE, (Gauge<String>) () -> device);
+        group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu);
     }
 
     @Override

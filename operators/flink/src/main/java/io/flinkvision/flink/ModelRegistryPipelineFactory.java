@@ -1,6 +1,5 @@
 package io.flinkvision.flink;
 
-import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.pipeline.InferencePipeline;
 import io.flinkvision.core.runtime.ModelRunner;
 import io.flinkvision.core.pipeline.PipelineListener;
@@ -39,11 +38,7 @@ public final class ModelRegistryPipelineFactory implements PipelineFactory {
         try {
             ModelRunner runner = lease.runner();
             InferencePipeline pipeline = InferencePipeline.builderFor(spec, runner, settings).listener(listener).build();
-            // Read from the runner rather than asked of a concrete runner class: CUDA was asked for
-            // and the runner says it runs elsewhere.
-            boolean askedForCuda = options.device() == Device.CUDA;
-            return new PipelineHandle(pipeline, runner.device(),
-                    () -> askedForCuda && !runner.device().startsWith("cuda"), lease);
+            return new PipelineHandle(pipeline, runner.placement(), lease);
         } catch (RuntimeException e) {
             lease.close();
             throw e;

@@ -1,7 +1,7 @@
 package io.flinkvision.flink;
 
 import io.flinkvision.core.pipeline.InferencePipeline;
-import java.util.function.BooleanSupplier;
+import io.flinkvision.core.runtime.DevicePlacement;
 
 /**
  * An opened {@link InferencePipeline} with what it runs on. {@link #close()} closes the pipeline
@@ -10,23 +10,19 @@ import java.util.function.BooleanSupplier;
  */
 public final class PipelineHandle implements AutoCloseable {
     private final InferencePipeline pipeline;
-    private final String device;
-    private final BooleanSupplier fellBackToCpu;
+    private final DevicePlacement placement;
     private final AutoCloseable resources;
 
     /**
-     * @param device where the runner runs: "cpu" or "cuda:N"
-     * @param fellBackToCpu whether CUDA was asked for and the runner runs on the CPU instead
+     * @param placement where the runner runs, asked for and got
      * @param resources closed after the pipeline, e.g. the model lease
      */
-    public PipelineHandle(InferencePipeline pipeline, String device, BooleanSupplier fellBackToCpu,
-            AutoCloseable resources) {
-        if (pipeline == null || device == null || fellBackToCpu == null || resources == null) {
-            throw new IllegalArgumentException("pipeline, device, fellBackToCpu and resources are all required");
+    public PipelineHandle(InferencePipeline pipeline, DevicePlacement placement, AutoCloseable resources) {
+        if (pipeline == null || placement == null || resources == null) {
+            throw new IllegalArgumentException("pipeline, placement and resources are all required");
         }
         this.pipeline = pipeline;
-        this.device = device;
-        this.fellBackToCpu = fellBackToCpu;
+        this.placement = placement;
         this.resources = resources;
     }
 
@@ -34,12 +30,8 @@ public final class PipelineHandle implements AutoCloseable {
         return pipeline;
     }
 
-    public String device() {
-        return device;
-    }
-
-    public BooleanSupplier fellBackToCpu() {
-        return fellBackToCpu;
+    public DevicePlacement placement() {
+        return placement;
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.flinkvision.core.testing.Frames;
 import io.flinkvision.core.pipeline.InferencePipeline;
 import io.flinkvision.core.pipeline.PipelineListener;
 import io.flinkvision.core.pipeline.PipelineSettings;
+import io.flinkvision.core.runtime.Device;
+import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.core.runtime.RunnerOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +54,9 @@ final class FakePipelineFactory implements PipelineFactory {
                 .listener(listener)
                 .build();
         lastPipeline = pipeline;
-        return new PipelineHandle(pipeline, "cuda:" + options.cudaDeviceIndex(), () -> false, () -> {
+        DevicePlacement placement = options.device() == Device.CUDA
+                ? DevicePlacement.cuda(options.cudaDeviceIndex()) : DevicePlacement.cpu();
+        return new PipelineHandle(pipeline, placement, () -> {
             EVENTS.add(pipeline.isClosed() ? "resources closed after the pipeline" : "resources closed first");
             opened.close();
         });

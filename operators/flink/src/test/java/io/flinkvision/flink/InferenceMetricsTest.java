@@ -3,7 +3,7 @@ package io.flinkvision.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flinkvision.schemas.ReasonCode;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.flinkvision.core.runtime.DevicePlacement;
 import org.junit.jupiter.api.Test;
 
 /** What {@link InferenceMetrics} registers and how the pipeline's callbacks move it. */
@@ -41,13 +41,26 @@ class InferenceMetricsTest {
     }
 
     @Test
-    void reportsTheDeviceAndWhetherItFellBackToCpu() {
-        AtomicBoolean fellBack = new AtomicBoolean();
-        metrics.reportDevice("cuda:1", fellBack::get);
+    void reportsTheDeviceItRunsOn() {
+        metrics.reportDevice(DevicePlacement.cuda(1));
 
         assertThat(group.gaugeValue("device")).isEqualTo("cuda:1");
         assertThat(group.gaugeValue("fellBackToCpu")).isEqualTo(0);
-        fellBack.set(true);
+    }
+
+    @Test
+    void reportsAFallBackFromCudaToCpu() {
+        metrics.reportDevice(DevicePlacement.fellBackFromCuda(1));
+
+        assertThat(group.gaugeValue("device")).isEqualTo("cpu");
         assertThat(group.gaugeValue("fellBackToCpu")).isEqualTo(1);
+    }
+
+    @Test
+    void cpuAskedForIsNoFallBack() {
+        metrics.reportDevice(DevicePlacement.cpu());
+
+        assertThat(group.gaugeValue("device")).isEqualTo("cpu");
+        assertThat(group.gaugeValue("fellBackToCpu")).isEqualTo(0);
     }
 }

@@ -18,8 +18,8 @@ public interface ModelRunner extends AutoCloseable {
 
     ModelSpec spec();
 
-    /** Where it runs, for logs and metrics: "cpu" or "cuda:N". */
-    String device();
+    /** Where it runs, asked for and got, for logs and metrics. */
+    DevicePlacement placement();
 
     @Override
     void close();

@@ -49,7 +49,7 @@ public final class OnnxModelRunner implements ModelRunner {
         this.outputLength = spec.outputLength();
         this.outputNames = Set.of(spec.outputName());
         this.inputs = new InputTensors(OnnxEnvironment.get(), spec.preprocess().elementType(), sampleLength);
-        LOG.info("Opened model {} on {} with {} intra-op thread(s)", spec.name(), opened.device(),
+        LOG.info("Opened model {} on {} with {} intra-op thread(s)", spec.name(), opened.placement(),
                 options.intraOpThreads());
     }
 
@@ -112,7 +112,7 @@ public final class OnnxModelRunner implements ModelRunner {
             return rows(result, count, tensorBatch);
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + count + " for model " + spec.name()
-                    + " on " + opened.device() + ": " + e.getMessage(), e);
+                    + " on " + opened.placement().device() + ": " + e.getMessage(), e);
         }
     }
 
@@ -152,18 +152,13 @@ public final class OnnxModelRunner implements ModelRunner {
     }
 
     @Override
-    public String device() {
-        return opened.device();
+    public DevicePlacement placement() {
+        return opened.placement();
     }
 
     /** Runs holding the session (its read lock) right now: what close() waits for. For tests. */
     int runsInFlight() {
         return lock.getReadLockCount();
-    }
-
-    /** True when CUDA was requested but could not be used, so the model runs on CPU. */
-    public boolean fellBackToCpu() {
-        return opened.fellBackToCpu();
     }
 
     /** Waits for runs in flight, then frees the session. Idempotent. */
@@ -177,7 +172,7 @@ public final class OnnxModelRunner implements ModelRunner {
             }
             closed = true;
             opened.close();
-            LOG.info("Closed model {} on {}", spec.name(), opened.device());
+            LOG.info("Closed model {} on {}", spec.name(), opened.placement().device());
         } catch (OrtException e) {
             LOG.warn("Closing model {} failed: {}", spec.name(), e.getMessage());
         } finally {

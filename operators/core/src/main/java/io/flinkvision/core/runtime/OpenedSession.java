@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /** A session with the options it was created with (kept open until the session closes) and where it runs. */
-record OpenedSession(OrtSession session, OrtSession.SessionOptions options, String device, boolean fellBackToCpu)
+record OpenedSession(OrtSession session, OrtSession.SessionOptions options, DevicePlacement placement)
         implements AutoCloseable {
 
     @Override

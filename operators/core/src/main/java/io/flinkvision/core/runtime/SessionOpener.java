@@ -14,24 +14,44 @@ final class SessionOpener {
 
     private SessionOpener() {}
 
+    /** One attempt at opening a session, on CUDA or on the CPU; the device choice is {@link #place}'s. */
+    @FunctionalInterface
+    interface Attempt<S> {
+        S open(boolean cuda) throws OrtException;
+    }
+
+    /** What an attempt opened, and where. */
+    record Placed<S>(S session, DevicePlacement placement) {}
+
     /** @throws IllegalStateException when the model cannot be opened, or CUDA fails and fallback is off */
     static OpenedSession open(ModelSpec spec, RunnerOptions options) {
+        Placed<NativeSession> placed = place(spec, options, cuda -> openOn(spec, options, cuda));
+        return new OpenedSession(placed.session().session(), placed.session().options(), placed.placement());
+    }
+
+    /**
+     * The device selection: CPU when CPU is asked for; CUDA when it opens; else, on any failure to
+     * open on CUDA, one WARN and CPU, or with {@code failIfCudaUnavailable} an exception.
+     *
+     * @throws IllegalStateException when the model cannot be opened, or CUDA fails and fallback is off
+     */
+    static <S> Placed<S> place(ModelSpec spec, RunnerOptions options, Attempt<S> attempt) {
         if (options.device() == Device.CUDA) {
+            int index = options.cudaDeviceIndex();
             try {
-                return openOn(spec, options, true);
+                return new Placed<>(attempt.open(true), DevicePlacement.cuda(index));
             } catch (OrtException | RuntimeException | LinkageError e) {
                 // The CPU artifact has no CUDA provider, and the GPU one fails without a driver or
                 // CUDA 12 libraries; either way the error surfaces here, at addCUDA or session creation.
                 if (options.failIfCudaUnavailable()) {
-                    throw new IllegalStateException("CUDA device " + options.cudaDeviceIndex()
-                            + " is unavailable for model " + spec.name() + ": " + e.getMessage()
+                    throw new IllegalStateException("CUDA device " + index + " is unavailable for model "
+                            + spec.name() + ": " + e.getMessage()
                             + " (build with -Pgpu for onnxruntime_gpu and CUDA 12, or run with --device CPU)", e);
                 }
                 LOG.warn("CUDA device {} unavailable for model {} ({}); running on CPU instead",
-                        options.cudaDeviceIndex(), spec.name(), oneLine(e));
+                        index, spec.name(), oneLine(e));
                 try {
-                    OpenedSession cpu = openOn(spec, options, false);
-                    return new OpenedSession(cpu.session(), cpu.options(), cpu.device(), true);
+                    return new Placed<>(attempt.open(false), DevicePlacement.fellBackFromCuda(index));
                 } catch (OrtException cpuFailure) {
                     cpuFailure.addSuppressed(e);
                     throw cannotOpen(spec, cpuFailure);
@@ -39,13 +59,16 @@ final class SessionOpener {
             }
         }
         try {
-            return openOn(spec, options, false);
+            return new Placed<>(attempt.open(false), DevicePlacement.cpu());
         } catch (OrtException e) {
             throw cannotOpen(spec, e);
         }
     }
 
-    private static OpenedSession openOn(ModelSpec spec, RunnerOptions options, boolean cuda) throws OrtException {
+    /** A session with the options it was created with. */
+    private record NativeSession(OrtSession session, SessionOptions options) {}
+
+    private static NativeSession openOn(ModelSpec spec, RunnerOptions options, boolean cuda) throws OrtException {
         // Fresh options per attempt: a failed addCUDA must not leave a half-configured provider behind.
         SessionOptions sessionOptions = new SessionOptions();
         try {
@@ -60,8 +83,8 @@ final class SessionOpener {
             if (cuda) {
                 sessionOptions.addCUDA(options.cudaDeviceIndex());
             }
-            OrtSession session = OnnxEnvironment.get().createSession(spec.modelPath(), sessionOptions);
-            return new OpenedSession(session, sessionOptions, cuda ? "cuda:" + options.cudaDeviceIndex() : "cpu", false);
+            return new NativeSession(OnnxEnvironment.get().createSession(spec.modelPath(), sessionOptions),
+                    sessionOptions);
         } catch (OrtException | RuntimeException | LinkageError e) {
             sessionOptions.close();
             throw e;

@@ -66,8 +66,7 @@ class OnnxModelRunnerTest {
                 float[][] single = runner.run(new float[][] {photos()[i]});
                 assertRowsClose(batch[i], single[0], 1e-4);
             }
-            assertThat(runner.device()).isEqualTo("cpu");
-            assertThat(runner.fellBackToCpu()).isFalse();
+            assertThat(runner.placement()).isEqualTo(DevicePlacement.cpu());
             assertThat(runner.run(new float[0][])).isEmpty();
         }
     }
@@ -151,8 +150,9 @@ class OnnxModelRunnerTest {
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
                 "this runtime has the CUDA provider; the fallback cannot be exercised");
         try (OnnxModelRunner runner = new OnnxModelRunner(b0(), new RunnerOptions(Device.CUDA, 0, 1, false))) {
-            assertThat(runner.fellBackToCpu()).isTrue();
-            assertThat(runner.device()).isEqualTo("cpu");
+            assertThat(runner.placement()).isEqualTo(DevicePlacement.fellBackFromCuda(0));
+            assertThat(runner.placement().fellBackToCpu()).isTrue();
+            assertThat(runner.placement().device()).isEqualTo("cpu");
             assertThat(runner.run(new float[][] {photos()[0]})[0]).hasSize(1000);
         }
         assertThatThrownBy(() -> new OnnxModelRunner(b0(), new RunnerOptions(Device.CUDA, 0, 1, true)))

@@ -1,5 +1,6 @@
 package io.flinkvision.core.sharing;
 
+import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.ModelRunner;
 import io.flinkvision.core.runtime.RunnerOptions;
@@ -55,8 +56,8 @@ class ModelRegistryTest {
         }
 
         @Override
-        public String device() {
-            return "fake";
+        public DevicePlacement placement() {
+            return DevicePlacement.cpu();
         }
 
         @Override

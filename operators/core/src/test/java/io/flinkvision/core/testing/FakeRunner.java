@@ -1,5 +1,6 @@
 package io.flinkvision.core.testing;
 
+import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.ModelRunner;
 
@@ -62,8 +63,8 @@ public class FakeRunner implements ModelRunner {
     }
 
     @Override
-    public String device() {
-        return "cpu";
+    public DevicePlacement placement() {
+        return DevicePlacement.cpu();
     }
 
     @Override
