@@ -1,5 +1,6 @@
 package io.flinkvision.flink;
 
+import io.flinkvision.core.outcome.DeadLetters;
 import io.flinkvision.core.outcome.FrameOutcomes;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.LabelledFrame;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>An outcome with neither or both set breaks the inference stage's contract. It is not dropped
  * (every input record must end somewhere) nor does it fail the job (one bad record would then
  * restart it forever): it becomes a dead letter with reason UNKNOWN, see {@link
- * FrameOutcomes#malformedToDeadLetter}, is logged, and is counted in the {@value #MALFORMED_METRIC}
+ * DeadLetters#forMalformed}, is logged, and is counted in the {@value #MALFORMED_METRIC}
  * metric so that the bug is visible.
  */
 public class OutcomeRouter extends ProcessFunction<FrameOutcome, LabelledFrame> {
@@ -64,7 +65,7 @@ public class OutcomeRouter extends ProcessFunction<FrameOutcome, LabelledFrame> 
         Instant now = clock.instant();
         // The record's timestamp is the frame's event time (the async stage keeps it); fall back to now.
         Instant eventTime = ctx.timestamp() != null ? Instant.ofEpochMilli(ctx.timestamp()) : now;
-        DeadLetter deadLetter = FrameOutcomes.malformedToDeadLetter(outcome, eventTime, now);
+        DeadLetter deadLetter = DeadLetters.forMalformed(outcome, eventTime, now);
         LOG.warn("Malformed FrameOutcome (bug in the inference stage), dead-lettered as UNKNOWN: {}",
                 deadLetter.getMessage());
         return deadLetter;

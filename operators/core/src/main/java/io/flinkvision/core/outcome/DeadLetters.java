@@ -3,14 +3,21 @@ package io.flinkvision.core.outcome;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.Frame;
+import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
-/** Builds the dead letter of an input record that could not be labelled. */
+/**
+ * The one place that builds {@link DeadLetter}s: of an input record that could not be labelled
+ * (whatever the reason, timeouts included), and of a malformed {@link FrameOutcome}.
+ */
 public final class DeadLetters {
+    /** Source topic of a dead letter made from an outcome that said nothing about its record. */
+    public static final String UNKNOWN_TOPIC = "";
+
     private static final AvroCodec<Frame> FRAMES = AvroCodec.of(Frame.class);
 
     private DeadLetters() {}
@@ -36,6 +43,48 @@ public final class DeadLetters {
                 .setMessage(message != null ? message : String.valueOf(reason))
                 .setOriginalBytes(originalBytes(envelope))
                 .setFailedTime(failedTime)
+                .build();
+    }
+
+    /**
+     * The dead letter that stands for a malformed outcome (see {@link FrameOutcomes#kind}).
+     *
+     * <p>Both set: the dead letter is kept (it carries the source coordinates and original bytes,
+     * which a replay needs), its reason becomes UNKNOWN, its stream id the window key's (the
+     * labelled frame's first) and its message says what happened. Neither set: nothing is known
+     * about the record, so the dead letter has an empty topic, partition and offset -1 and no
+     * bytes; {@code eventTime} should be the record's timestamp in the stream.
+     *
+     * @param eventTime used only when the outcome holds no dead letter
+     * @param now when the outcome was found malformed
+     * @throws IllegalArgumentException when the outcome is not malformed
+     */
+    public static DeadLetter forMalformed(FrameOutcome outcome, Instant eventTime, Instant now) {
+        LabelledFrame labelled = outcome.getLabelled();
+        DeadLetter original = outcome.getDeadLetter();
+        if (labelled != null && original != null) {
+            return DeadLetter.newBuilder(original)
+                    .setStreamId(FrameOutcomes.knownStreamId(outcome))
+                    .setReason(ReasonCode.UNKNOWN)
+                    .setMessage("malformed FrameOutcome: both labelled and deadLetter set (dead letter was "
+                            + original.getReason() + ": " + original.getMessage() + ")")
+                    .setFailedTime(now)
+                    .build();
+        }
+        if (labelled != null || original != null) {
+            throw new IllegalArgumentException("outcome is not malformed: " + FrameOutcomes.kind(outcome));
+        }
+        return DeadLetter.newBuilder()
+                .setSourceTopic(UNKNOWN_TOPIC)
+                .setSourcePartition(-1)
+                .setSourceOffset(-1L)
+                .setStreamId(null)
+                .setSequence(null)
+                .setEventTime(eventTime)
+                .setReason(ReasonCode.UNKNOWN)
+                .setMessage("malformed FrameOutcome: neither labelled nor deadLetter set")
+                .setOriginalBytes(ByteBuffer.allocate(0))
+                .setFailedTime(now)
                 .build();
     }
 

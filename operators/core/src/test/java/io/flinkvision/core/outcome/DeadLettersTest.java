@@ -3,21 +3,27 @@ package io.flinkvision.core.outcome;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.testing.Frames;
 
+import static io.flinkvision.core.testing.OutcomeFixtures.deadLetter;
+import static io.flinkvision.core.testing.OutcomeFixtures.labelled;
+import static io.flinkvision.core.testing.OutcomeFixtures.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.schemas.internal.FrameEnvelope;
+import io.flinkvision.schemas.internal.FrameOutcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Which identity, time and bytes {@link DeadLetters} puts into a dead letter. */
+/** Which identity, time and bytes {@link DeadLetters} puts into a dead letter, for records and malformed outcomes. */
 class DeadLettersTest {
     private static final Instant FAILED = Instant.parse("2025-05-05T00:00:00Z");
+    private static final Instant MALFORMED_EVENT = Instant.ofEpochMilli(5_000);
 
     @Test
     void aFrameGivesItsIdentityCaptureTimeAndEncodedBytes() throws IOException {
@@ -68,6 +74,46 @@ class DeadLettersTest {
         assertThat(DeadLetters.describe(failure))
                 .isEqualTo("InferenceException: run failed (caused by IllegalStateException: no GPU memory)");
         assertThat(DeadLetters.describe(new NullPointerException())).isEqualTo("NullPointerException");
+    }
+
+    @Test
+    void anEmptyMalformedOutcomeBecomesAnUnknownDeadLetterAtItsEventTime() {
+        DeadLetter dead = DeadLetters.forMalformed(new FrameOutcome(null, null), MALFORMED_EVENT, FAILED);
+
+        assertThat(dead.getReason()).isEqualTo(ReasonCode.UNKNOWN);
+        assertThat(dead.getEventTime()).isEqualTo(MALFORMED_EVENT);
+        assertThat(dead.getFailedTime()).isEqualTo(FAILED);
+        assertThat(dead.getSourcePartition()).isEqualTo(-1);
+        assertThat(dead.getSourceOffset()).isEqualTo(-1L);
+        assertThat(dead.getStreamId()).isNull();
+        assertThat(dead.getOriginalBytes().remaining()).isZero();
+        assertThat(dead.getMessage()).contains("neither");
+    }
+
+    @Test
+    void aMalformedOutcomeWithBothKeepsTheDeadLettersRecordButSaysUnknown() {
+        DeadLetter original = deadLetter(null, 7_000, ReasonCode.CORRUPT_IMAGE);
+        FrameOutcome both = new FrameOutcome(labelled("cam-9", 7_000, 3, "cat", 0.5f), original);
+
+        DeadLetter dead = DeadLetters.forMalformed(both, MALFORMED_EVENT, FAILED);
+
+        assertThat(dead.getReason()).isEqualTo(ReasonCode.UNKNOWN);
+        assertThat(dead.getMessage()).contains("both").contains("CORRUPT_IMAGE");
+        assertThat(dead.getSourceTopic()).isEqualTo(original.getSourceTopic());
+        assertThat(dead.getSourcePartition()).isEqualTo(original.getSourcePartition());
+        assertThat(dead.getSourceOffset()).isEqualTo(original.getSourceOffset());
+        assertThat(dead.getOriginalBytes()).isEqualTo(original.getOriginalBytes());
+        assertThat(dead.getEventTime()).isEqualTo(original.getEventTime());
+        // The stream id agrees with the window key (labelled first), so both count the same stream.
+        assertThat(dead.getStreamId()).isEqualTo("cam-9").isEqualTo(FrameOutcomes.streamId(both));
+        assertThat(dead.getFailedTime()).isEqualTo(FAILED);
+    }
+
+    @Test
+    void refusesToTreatAWellFormedOutcomeAsMalformed() {
+        assertThatThrownBy(() -> DeadLetters.forMalformed(
+                outcome(labelled("a", 1, 1, "cat", 0.5f)), MALFORMED_EVENT, FAILED))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
