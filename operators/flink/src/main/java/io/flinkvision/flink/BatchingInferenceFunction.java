@@ -9,6 +9,8 @@ import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -19,16 +21,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Labels frames asynchronously through a batching {@code InferencePipeline}: each input record
  * yields exactly one {@link FrameOutcome}, a labelled frame or a dead letter. Nothing is ever
- * completed exceptionally, so bad frames, failed batches and timeouts never fail the job.
+ * completed exceptionally, so bad frames, failed batches and timeouts never fail the job. The
+ * pipeline builds and counts every outcome, timeouts included, so that the framesIn metric is
+ * always framesLabelled + framesDeadLettered once the frames in flight are out.
  */
 public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, FrameOutcome> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingInferenceFunction.class);
 
+    static final String TIMEOUT_MESSAGE =
+            "not labelled within the async timeout (async-timeout); batches may be too slow for the input rate";
+
     private final RunnerOptions options;
     private final PipelineFactory factory;
+
     private transient PipelineHandle handle;
-    private transient InferenceMetrics metrics;
+    /**
+     * The pipeline's future of each record in flight, by the operator's result future, so that
+     * {@link #timeout} can expire it. Identity keys: the operator hands the same result future to
+     * asyncInvoke and timeout, and one record may equal another.
+     */
+    private transient Map<ResultFuture<FrameOutcome>, CompletableFuture<FrameOutcome>> inFlight;
 
     /** Production: the model's runner shared by the TaskManager's slots via {@code ModelRegistry.jvmWide()}. */
     public BatchingInferenceFunction(ModelSpec spec, RunnerOptions options, PipelineSettings settings) {
@@ -57,7 +70,8 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
         super.open(openContext);
         RunnerOptions resolved = GpuDevices.resolve(
                 options, getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE_NAME));
-        metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
+        InferenceMetrics metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
+        inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
         handle = factory.open(resolved, metrics);
         metrics.reportDevice(handle.placement());
         LOG.info("Inference subtask {} runs on {} with {}",
@@ -66,28 +80,27 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
 
     @Override
     public void asyncInvoke(FrameEnvelope input, ResultFuture<FrameOutcome> resultFuture) {
-        CompletableFuture<FrameOutcome> outcome;
-        try {
-            outcome = handle.pipeline().submit(input);
-        } catch (RuntimeException e) {
-            complete(resultFuture, deadLetter(input, ReasonCode.UNKNOWN, "cannot submit the frame: " + DeadLetters.describe(e)));
-            return;
-        }
-        // The pipeline never fails a future; the fallback only guards against a bug doing so.
-        outcome.whenComplete((result, failure) -> resultFuture.complete(Collections.singletonList(
-                result != null ? result : deadLetter(input, ReasonCode.UNKNOWN, DeadLetters.describe(failure)))));
+        CompletableFuture<FrameOutcome> outcome = handle.pipeline().submit(input);
+        // Before the callback: a record that is dead-lettered at once completes it right here.
+        inFlight.put(resultFuture, outcome);
+        outcome.whenComplete((result, failure) -> {
+            inFlight.remove(resultFuture);
+            resultFuture.complete(Collections.singletonList(result != null ? result : bug(input, failure)));
+        });
     }
 
     /**
-     * A frame still in flight after the async timeout becomes an INFERENCE_TIMEOUT dead letter.
-     * Its pipeline result, when it comes, is dropped by the operator (a result future completes once),
-     * but the pipeline has still counted it: with timeouts, the framesLabelled and framesDeadLettered
-     * metrics add up to more than framesIn.
+     * A frame still in flight after the async timeout is expired in the pipeline: it becomes an
+     * INFERENCE_TIMEOUT dead letter there, counted once, and comes out through {@link #asyncInvoke}'s
+     * callback like any other outcome; its late result, if any, is dropped by the pipeline.
      */
     @Override
     public void timeout(FrameEnvelope input, ResultFuture<FrameOutcome> resultFuture) {
-        complete(resultFuture, deadLetter(input, ReasonCode.INFERENCE_TIMEOUT,
-                "not labelled within the async timeout (async-timeout); batches may be too slow for the input rate"));
+        CompletableFuture<FrameOutcome> outcome = inFlight.get(resultFuture);
+        // None: its outcome came just now and is on its way out through the callback.
+        if (outcome != null) {
+            handle.pipeline().expire(input, outcome, TIMEOUT_MESSAGE);
+        }
     }
 
     @Override
@@ -102,14 +115,14 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
         }
     }
 
-    private FrameOutcome deadLetter(FrameEnvelope input, ReasonCode reason, String message) {
-        if (metrics != null) {
-            metrics.deadLettered(reason);
-        }
-        return DeadLetters.outcome(input, reason, message, Instant.now());
-    }
-
-    private static void complete(ResultFuture<FrameOutcome> resultFuture, FrameOutcome outcome) {
-        resultFuture.complete(Collections.singletonList(outcome));
+    /**
+     * The pipeline never fails a future, and nothing else can complete it: this only keeps a bug
+     * there from failing the job. Such a dead letter is not counted, so framesIn then exceeds
+     * framesLabelled + framesDeadLettered, which shows the bug.
+     */
+    private static FrameOutcome bug(FrameEnvelope input, Throwable failure) {
+        LOG.error("Bug: the inference pipeline failed a frame's future; dead-lettering it as UNKNOWN", failure);
+        return DeadLetters.outcome(input, ReasonCode.UNKNOWN, "the inference pipeline failed: "
+                + DeadLetters.describe(failure), Instant.now());
     }
 }

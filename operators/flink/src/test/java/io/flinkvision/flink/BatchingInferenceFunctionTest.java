@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.testing.Frames;
+import io.flinkvision.core.pipeline.InferencePipeline;
 import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.schemas.ReasonCode;
@@ -112,6 +113,54 @@ class BatchingInferenceFunctionTest {
             assertThat(outcome.getDeadLetter().getSequence()).isEqualTo(5L);
             assertThat(outcome.getDeadLetter().getMessage()).contains("async-timeout");
         });
+        // Closing waits for the run: the frame's late label is dropped, and not counted.
+        harness.close();
+        harness = null;
+        assertThat(FakePipelineFactory.runner.batchSizes).containsExactly(1);
+        assertCounted(1, 0, 1);
+    }
+
+    @Test
+    void withTimeoutsFramesInIsStillLabelledPlusDeadLettered() throws Exception {
+        FakePipelineFactory.runner.closeGate();
+        open(CUDA, Map.of());
+        harness.processElement(new StreamRecord<>(Frames.envelope(0), 10));
+        harness.processElement(new StreamRecord<>(Frames.envelope(1), 11));
+        assertThat(FakePipelineFactory.runner.started.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        harness.setProcessingTime(TIMEOUT_MILLIS / 2);
+        harness.processElement(new StreamRecord<>(Frames.envelope(2), 12));
+        harness.processElement(new StreamRecord<>(Frames.notAFrame(90, "cam-x", new byte[] {1}), 13));
+        harness.processElement(new StreamRecord<>(Frames.envelope(3), 14));
+
+        // 0 and 1 were submitted at 0: they time out; 2 and 3 were submitted later and are labelled.
+        harness.setProcessingTime(TIMEOUT_MILLIS);
+        FakePipelineFactory.runner.openGate();
+        harness.endInput();
+        List<FrameOutcome> outcomes = outcomes();
+        harness.close();
+        harness = null;
+
+        assertThat(outcomes).hasSize(5);
+        assertThat(outcomes.subList(0, 2)).allSatisfy(outcome ->
+                assertThat(outcome.getDeadLetter().getReason()).isEqualTo(ReasonCode.INFERENCE_TIMEOUT));
+        assertThat(outcomes.get(2).getLabelled().getSequence()).isEqualTo(2L);
+        assertThat(outcomes.get(3).getDeadLetter().getReason()).isEqualTo(ReasonCode.NOT_A_FRAME);
+        assertThat(outcomes.get(4).getLabelled().getSequence()).isEqualTo(3L);
+        assertCounted(5, 2, 3);
+        assertThat(FakePipelineFactory.reported("deadLettered:INFERENCE_TIMEOUT")).isEqualTo(2);
+    }
+
+    /** The pipeline's counters and what the function's metrics were told agree, and add up. */
+    private static void assertCounted(long in, long labelled, long deadLettered) {
+        assertThat(in).isEqualTo(labelled + deadLettered);
+        InferencePipeline pipeline = FakePipelineFactory.lastPipeline;
+        assertThat(pipeline.framesIn()).isEqualTo(in);
+        assertThat(pipeline.framesLabelled()).isEqualTo(labelled);
+        assertThat(pipeline.framesDeadLettered()).isEqualTo(deadLettered);
+        assertThat(FakePipelineFactory.reported("frameIn")).isEqualTo(in);
+        assertThat(FakePipelineFactory.reported("labelled")).isEqualTo(labelled);
+        assertThat(FakePipelineFactory.REPORTED.stream().filter(e -> e.startsWith("deadLettered:")).count())
+                .isEqualTo(deadLettered);
     }
 
     @Test
@@ -154,6 +203,7 @@ class BatchingInferenceFunctionTest {
         FrameOutcome outcome = result.single.get(30, TimeUnit.SECONDS);
         assertThat(outcome.getDeadLetter().getReason()).isEqualTo(ReasonCode.UNKNOWN);
         assertThat(outcome.getDeadLetter().getMessage()).contains("closed");
+        assertCounted(1, 0, 1);
     }
 
     /** A GPU as Flink's GPU driver describes it. */

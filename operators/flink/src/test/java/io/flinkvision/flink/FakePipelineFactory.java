@@ -8,12 +8,14 @@ import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.core.runtime.RunnerOptions;
+import io.flinkvision.schemas.ReasonCode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Opens pipelines over a {@link FakeRunner} and remembers what it was asked. State is static
- * because Flink may hand the function a serialized copy; call {@link #reset()} before each test.
+ * Opens pipelines over a {@link FakeRunner} and remembers what it was asked, and what the pipelines
+ * reported to the function's metrics ({@link #REPORTED}). State is static because Flink may hand
+ * the function a serialized copy; call {@link #reset()} before each test.
  */
 final class FakePipelineFactory implements PipelineFactory {
     private static final long serialVersionUID = 1L;
@@ -22,6 +24,8 @@ final class FakePipelineFactory implements PipelineFactory {
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
     static volatile FakeRunner runner = new FakeRunner();
     static volatile InferencePipeline lastPipeline;
+    /** Every pipeline callback the metrics received, as "frameIn", "labelled" or "deadLettered:REASON". */
+    static final List<String> REPORTED = new CopyOnWriteArrayList<>();
 
     private final PipelineSettings settings;
 
@@ -32,6 +36,7 @@ final class FakePipelineFactory implements PipelineFactory {
     static void reset() {
         OPENED_WITH.clear();
         EVENTS.clear();
+        REPORTED.clear();
         runner = new FakeRunner();
         lastPipeline = null;
     }
@@ -51,7 +56,7 @@ final class FakePipelineFactory implements PipelineFactory {
                 .classifier(Frames::classifyFirstValue)
                 .model(Frames.MODEL)
                 .settings(settings)
-                .listener(listener)
+                .listener(new Reporting(listener))
                 .build();
         lastPipeline = pipeline;
         DevicePlacement placement = options.device() == Device.CUDA
@@ -60,5 +65,35 @@ final class FakePipelineFactory implements PipelineFactory {
             EVENTS.add(pipeline.isClosed() ? "resources closed after the pipeline" : "resources closed first");
             opened.close();
         });
+    }
+
+    static long reported(String event) {
+        return REPORTED.stream().filter(event::equals).count();
+    }
+
+    /** Passes the pipeline's callbacks on to the function's metrics, noting each in {@link #REPORTED}. */
+    private record Reporting(PipelineListener metrics) implements PipelineListener {
+        @Override
+        public void frameIn() {
+            REPORTED.add("frameIn");
+            metrics.frameIn();
+        }
+
+        @Override
+        public void labelled() {
+            REPORTED.add("labelled");
+            metrics.labelled();
+        }
+
+        @Override
+        public void deadLettered(ReasonCode reason) {
+            REPORTED.add("deadLettered:" + reason);
+            metrics.deadLettered(reason);
+        }
+
+        @Override
+        public void batchRun(int size, long inferenceNanos) {
+            metrics.batchRun(size, inferenceNanos);
+        }
     }
 }

@@ -31,7 +31,12 @@ final class BatchRunner {
         this.outcomes = outcomes;
     }
 
-    void run(List<PendingFrame> batch) {
+    /** Runs the frames of the batch that have not ended (expired) while it waited; none: nothing runs. */
+    void run(List<PendingFrame> formed) {
+        List<PendingFrame> batch = stillWaiting(formed);
+        if (batch.isEmpty()) {
+            return;
+        }
         int size = batch.size();
         float[][] rows = new float[size][];
         for (int i = 0; i < size; i++) {
@@ -67,6 +72,16 @@ final class BatchRunner {
                 Fatal.rethrow(failure);
             }
         }
+    }
+
+    /** The frames of {@code batch} that have no outcome yet; the batch itself when that is all of them. */
+    static List<PendingFrame> stillWaiting(List<PendingFrame> batch) {
+        for (PendingFrame frame : batch) {
+            if (frame.ended()) {
+                return batch.stream().filter(f -> !f.ended()).toList();
+            }
+        }
+        return batch;
     }
 
     void fail(List<PendingFrame> batch, ReasonCode reason, String message) {

@@ -89,17 +89,19 @@ public final class InferencePipeline implements AutoCloseable {
 
     /**
      * Labels one input record. The future always completes normally, with a labelled frame or a
-     * dead letter.
-     *
-     * @throws IllegalStateException after {@link #close()}
+     * dead letter, and the pipeline counts it once ({@link #framesIn} and one of {@link
+     * #framesLabelled} or {@link #framesDeadLettered}). After {@link #close()} a record is not
+     * labelled: it becomes an UNKNOWN dead letter at once.
      */
     public CompletableFuture<FrameOutcome> submit(FrameEnvelope envelope) {
         Objects.requireNonNull(envelope, "envelope");
-        if (closed) {
-            throw new IllegalStateException("the inference pipeline is closed: no more frames are accepted");
-        }
         outcomes.frameIn();
         CompletableFuture<FrameOutcome> result = new CompletableFuture<>();
+        if (closed) {
+            outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN,
+                    "the inference pipeline is closed: no more frames are accepted");
+            return result;
+        }
         Frame frame = envelope.getFrame();
         if (envelope.getError() != null || frame == null) {
             String why = envelope.getError() != null ? envelope.getError() : "the record holds no frame";
@@ -115,6 +117,22 @@ public final class InferencePipeline implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Gives up on a submitted frame that has no outcome yet, e.g. when the async timeout passed:
+     * its future completes now with an INFERENCE_TIMEOUT dead letter, counted once, and what the
+     * pipeline would later have made of the frame is dropped, uncounted. A frame expired before its
+     * turn is not prepared, and is left out of its batch (a batch left empty does not run).
+     *
+     * @param submitted the future {@link #submit} returned for {@code envelope}
+     * @param message what the dead letter says
+     * @return false when the frame already had its outcome: it keeps that one
+     */
+    public boolean expire(FrameEnvelope envelope, CompletableFuture<FrameOutcome> submitted, String message) {
+        Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(submitted, "submitted");
+        return outcomes.deadLetter(envelope, submitted, ReasonCode.INFERENCE_TIMEOUT, message);
+    }
+
     public PipelineSettings settings() {
         return settings;
     }
@@ -124,7 +142,10 @@ public final class InferencePipeline implements AutoCloseable {
         return closed;
     }
 
-    /** Frames submitted. Once {@link #close()} returned, it is framesLabelled + framesDeadLettered. */
+    /**
+     * Frames submitted. Once {@link #close()} returned, it is framesLabelled + framesDeadLettered,
+     * expired frames included.
+     */
     public long framesIn() {
         return outcomes.framesIn();
     }
@@ -191,7 +212,11 @@ public final class InferencePipeline implements AutoCloseable {
     }
 
     /** The batcher's consumer: quick, because the batcher holds its lock while calling it. */
-    private void dispatch(List<PendingFrame> batch) {
+    private void dispatch(List<PendingFrame> formed) {
+        List<PendingFrame> batch = BatchRunner.stillWaiting(formed);
+        if (batch.isEmpty()) {
+            return; // every frame of it expired while it filled
+        }
         try {
             inference.execute(FrameTask.of(() -> batchRunner.run(batch),
                     why -> batchRunner.fail(batch, ReasonCode.INFERENCE_FAILED, why)));

@@ -10,7 +10,12 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Where a pipeline's frames end: completes their futures, counts them and tells the listener. */
+/**
+ * Where a pipeline's frames end: completes their futures, counts them and tells the listener. The
+ * one place that counts outcomes: a frame is counted by whichever call completes its future, and
+ * only by that one, so framesIn = framesLabelled + framesDeadLettered once every frame has ended,
+ * even when a frame is given up on (expired, or abandoned by an interrupted close) while it runs.
+ */
 final class OutcomeLedger {
     private final PipelineListener listener;
     private final Clock wallClock;
@@ -39,19 +44,26 @@ final class OutcomeLedger {
     }
 
     void labelled(CompletableFuture<FrameOutcome> result, FrameOutcome outcome) {
-        // Counting only what this call completed keeps the counts honest when an interrupted
-        // close already gave up on the frame.
+        // Counting only what this call completed keeps the counts honest when the frame was
+        // already given up on (expired, or abandoned by an interrupted close).
         if (result.complete(outcome)) {
             framesLabelled.increment();
             listener.labelled();
         }
     }
 
-    void deadLetter(FrameEnvelope envelope, CompletableFuture<FrameOutcome> result, ReasonCode reason, String message) {
+    /** @return whether this call ended the frame (false: it already had its outcome, which it keeps) */
+    boolean deadLetter(FrameEnvelope envelope, CompletableFuture<FrameOutcome> result, ReasonCode reason,
+            String message) {
+        if (result.isDone()) {
+            return false; // don't build a dead letter that cannot be used
+        }
         if (result.complete(DeadLetters.outcome(envelope, reason, message, now()))) {
             framesDeadLettered.increment();
             listener.deadLettered(reason);
+            return true;
         }
+        return false;
     }
 
     long framesIn() {

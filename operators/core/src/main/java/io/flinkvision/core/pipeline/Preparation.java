@@ -28,6 +28,9 @@ final class Preparation {
     }
 
     private void prepare(FrameEnvelope envelope, Frame frame, long arrivalNanos, CompletableFuture<FrameOutcome> result) {
+        if (result.isDone()) {
+            return; // expired while it waited for a preprocessing thread
+        }
         PreparedSample sample;
         try {
             sample = preparer.prepare(frame);
@@ -38,6 +41,9 @@ final class Preparation {
             outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN, "preprocessing failed: " + DeadLetters.describe(failure));
             Fatal.rethrow(failure);
             return;
+        }
+        if (result.isDone()) {
+            return; // expired while it was prepared: don't make it take a place in a batch
         }
         try {
             next.accept(new PendingFrame(envelope, sample, arrivalNanos, result));

@@ -14,7 +14,6 @@ import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.ReasonCode;
-import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -25,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -353,12 +354,145 @@ class InferencePipelineTest {
     }
 
     @Test
-    void refusesFramesAfterClose() {
+    void aFrameSubmittedAfterCloseIsACountedDeadLetter() throws Exception {
         pipeline(2, NEVER_MILLIS, 1).close();
-        FrameEnvelope envelope = Frames.envelope(0);
-        assertThatThrownBy(() -> pipeline.submit(envelope))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed");
+
+        FrameOutcome outcome = get(pipeline.submit(Frames.envelope(0)));
+
+        assertThat(outcome.getLabelled()).isNull();
+        assertThat(outcome.getDeadLetter().getReason()).isEqualTo(ReasonCode.UNKNOWN);
+        assertThat(outcome.getDeadLetter().getMessage()).contains("closed");
+        assertThat(outcome.getDeadLetter().getSequence()).isEqualTo(0L);
+        assertThat(pipeline.framesIn()).isEqualTo(1);
+        assertThat(pipeline.framesDeadLettered()).isEqualTo(1);
+        assertThat(runner.batchSizes).isEmpty();
+    }
+
+    @Test
+    void anExpiredFrameIsOneTimeoutDeadLetterAndItsLateResultIsDroppedUncounted() throws Exception {
+        runner.closeGate();
+        pipeline(1, NEVER_MILLIS, 1);
+        CompletableFuture<FrameOutcome> future = pipeline.submit(Frames.envelope(7));
+        assertThat(runner.started.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(pipeline.expire(Frames.envelope(7), future, "too slow")).isTrue();
+        assertThat(pipeline.expire(Frames.envelope(7), future, "too slow again")).as("only the first counts").isFalse();
+
+        DeadLetter dead = get(future).getDeadLetter();
+        assertThat(dead.getReason()).isEqualTo(ReasonCode.INFERENCE_TIMEOUT);
+        assertThat(dead.getMessage()).isEqualTo("too slow");
+        assertThat(dead.getSequence()).isEqualTo(7L);
+        assertThat(dead.getSourceOffset()).isEqualTo(107L);
+        assertThat(dead.getFailedTime()).isEqualTo(NOW);
+
+        runner.openGate();
+        pipeline.close(); // the run finishes: its result has nowhere to go
+        assertThat(get(future).getDeadLetter()).isSameAs(dead);
+        assertThat(pipeline.batchesRun()).isEqualTo(1);
+        assertCountsAddUp(1, 0, Map.of(ReasonCode.INFERENCE_TIMEOUT, 1));
+    }
+
+    @Test
+    void aFrameThatAlreadyHasItsOutcomeKeepsIt() throws Exception {
+        pipeline(1, NEVER_MILLIS, 1);
+        CompletableFuture<FrameOutcome> future = pipeline.submit(Frames.envelope(1));
+        FrameOutcome labelled = get(future);
+
+        assertThat(pipeline.expire(Frames.envelope(1), future, "too late")).isFalse();
+
+        assertThat(get(future)).isSameAs(labelled);
+        pipeline.close();
+        assertCountsAddUp(1, 1, Map.of());
+    }
+
+    @Test
+    void framesExpiredWhileTheyWaitAreNotRunAndAnEmptyBatchDoesNotRun() throws Exception {
+        List<Long> ran = new CopyOnWriteArrayList<>();
+        runner = new FakeRunner() {
+            @Override
+            protected float[][] output(float[][] batch) {
+                for (float[] row : batch) {
+                    ran.add((long) row[0]);
+                }
+                return batch;
+            }
+        }.closeGate();
+        pipeline(2, NEVER_MILLIS, 1);
+        List<CompletableFuture<FrameOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            futures.add(pipeline.submit(Frames.envelope(i)));
+        }
+        // [0, 1] runs and waits at the gate; the others wait to be prepared, batched or run.
+        assertThat(runner.started.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        for (int i : new int[] {2, 4, 5}) {
+            assertThat(pipeline.expire(Frames.envelope(i), futures.get(i), "too slow")).isTrue();
+        }
+
+        runner.openGate();
+        pipeline.close();
+
+        assertThat(ran).containsExactly(0L, 1L, 3L);
+        assertThat(runner.batchSizes).as("3 ran without 2; 4 and 5 ran not at all").containsExactly(2, 1);
+        assertThat(pipeline.batchesRun()).isEqualTo(2);
+        assertThat(get(futures.get(3)).getLabelled().getTimings().getBatchSize()).isEqualTo(1);
+        for (int i : new int[] {0, 1, 3}) {
+            assertThat(get(futures.get(i)).getLabelled().getSequence()).isEqualTo(i);
+        }
+        for (int i : new int[] {2, 4, 5}) {
+            assertThat(get(futures.get(i)).getDeadLetter().getReason()).isEqualTo(ReasonCode.INFERENCE_TIMEOUT);
+        }
+        assertCountsAddUp(6, 3, Map.of(ReasonCode.INFERENCE_TIMEOUT, 3));
+    }
+
+    @Test
+    void aFrameExpiredBeforeItsTurnToBePreparedIsNotPrepared() throws Exception {
+        CountDownLatch preparing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> prepared = new CopyOnWriteArrayList<>();
+        preparer = frame -> {
+            prepared.add(frame.getSequence());
+            if (frame.getSequence() == 0) {
+                preparing.countDown();
+                awaitUninterruptibly(release);
+            }
+            return Frames.sequenceSample(frame);
+        };
+        pipeline(3, NEVER_MILLIS, 1);
+        List<CompletableFuture<FrameOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(pipeline.submit(Frames.envelope(i)));
+        }
+        assertThat(preparing.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(pipeline.expire(Frames.envelope(1), futures.get(1), "too slow")).isTrue();
+        release.countDown();
+        pipeline.close();
+
+        assertThat(prepared).containsExactly(0L, 2L);
+        assertThat(runner.batchSizes).containsExactly(2);
+        assertThat(get(futures.get(1)).getDeadLetter().getReason()).isEqualTo(ReasonCode.INFERENCE_TIMEOUT);
+        assertCountsAddUp(3, 2, Map.of(ReasonCode.INFERENCE_TIMEOUT, 1));
+    }
+
+    /** The pipeline's counters and what it told the listener: every frame in is one labelled or one dead letter. */
+    private void assertCountsAddUp(int in, int labelled, Map<ReasonCode, Integer> deadLettered) {
+        int dead = deadLettered.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(in).isEqualTo(labelled + dead);
+        assertThat(pipeline.framesIn()).isEqualTo(in);
+        assertThat(pipeline.framesLabelled()).isEqualTo(labelled);
+        assertThat(pipeline.framesDeadLettered()).isEqualTo(dead);
+        assertThat(listener.framesIn).hasValue(in);
+        assertThat(listener.labelled).hasValue(labelled);
+        assertThat(listener.deadLettered).containsExactlyInAnyOrderEntriesOf(deadLettered);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
