@@ -13,9 +13,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 public class OutcomeCountsAggregate implements AggregateFunction<FrameOutcome, WindowAccumulator, WindowAccumulator> {
     private static final long serialVersionUID = 1L;
 
-    /** The accumulator's type, analysed by Flink as a POJO (see WindowAccumulator) rather than Kryo. */
-    public static final TypeInformation<WindowAccumulator> ACCUMULATOR_TYPE =
-            TypeInformation.of(WindowAccumulator.class);
+    /** The accumulator's type, with a serializer of its own (neither Kryo nor POJO). */
+    public static final TypeInformation<WindowAccumulator> ACCUMULATOR_TYPE = new WindowAccumulatorTypeInfo();
 
     @Override
     public WindowAccumulator createAccumulator() {

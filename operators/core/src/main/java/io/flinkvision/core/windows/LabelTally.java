@@ -6,8 +6,7 @@ import java.util.Objects;
  * How often one label was top-1 in a window and the sum of its top-1 scores (the mean is derived
  * when the window fires, so merging two tallies stays exact).
  *
- * <p>A mutable POJO (public no-arg constructor, getters and setters) so that Flink serializes it
- * with its POJO serializer rather than Kryo.
+ * <p>Mutable, as window state is; {@link WindowAccumulatorCodec} writes it into state.
  */
 public class LabelTally {
     private long count;

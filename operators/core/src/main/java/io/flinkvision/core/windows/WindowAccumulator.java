@@ -2,33 +2,57 @@ package io.flinkvision.core.windows;
 
 import io.flinkvision.core.outcome.FrameOutcomes;
 import io.flinkvision.core.outcome.OutcomeKind;
-
 import io.flinkvision.schemas.Classification;
 import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.internal.FrameOutcome;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * What a window has seen so far: frames labelled and dead-lettered, per top-1 label a count and
- * score sum, and the end-to-end latency (labelled time - capture time, in ms) of each labelled
- * frame. Malformed outcomes count as dead-lettered, as the router turns them into dead letters.
+ * score sum, and the end-to-end latencies (labelled time - capture time, in ms) of its labelled
+ * frames. Malformed outcomes count as dead-lettered, as the router turns them into dead letters.
  *
- * <p>A mutable POJO (public no-arg constructor, getters and setters for every field, only types
- * Flink has serializers for: long, int, long[], Map of String to POJO) so that Flink state uses
- * its POJO serializer, not Kryo. Latencies are kept in a growing array with a count, so adding is
- * amortised O(1); every sample is kept because nearest-rank percentiles need them all (a few
- * thousand longs per stream and window at video frame rates).
+ * <p>Latencies go into an HdrHistogram of {@value #LATENCY_SIGNIFICANT_DIGITS} significant digits
+ * over 0 ms .. {@value #MAX_TRACKED_LATENCY_MILLIS} ms (1 h), so the state is bounded whatever the
+ * window's size and rate: about 9 KB in memory, a few KB at most when serialized (see {@link
+ * WindowAccumulatorCodec}). A percentile is the nearest-rank one at the histogram's resolution:
+ * the highest value of the bucket holding the exact nearest-rank latency, so it is never below the
+ * exact value and at most 1% above it (exact below 256 ms). A latency below 0 (a camera clock
+ * ahead of the TaskManager's) counts as 0 ms, one above 1 h as 1 h.
+ *
+ * <p>Flink keeps it in state through its own serializer (in the Flink module), not as a POJO.
+ * Not thread-safe, as window state need not be.
  */
-public class WindowAccumulator {
+public final class WindowAccumulator {
+    public static final long MAX_TRACKED_LATENCY_MILLIS = 3_600_000L;
+    public static final int LATENCY_SIGNIFICANT_DIGITS = 2;
+
     private long framesLabelled;
     private long framesDeadLettered;
-    private Map<String, LabelTally> labels = new HashMap<>();
-    private long[] latencySamplesMillis = new long[0];
-    private int latencySampleCount;
+    private final Map<String, LabelTally> labels;
+    private final IntCountsHistogram latencyMillis;
 
-    public WindowAccumulator() {}
+    public WindowAccumulator() {
+        this(0, 0, new HashMap<>(), newLatencyHistogram());
+    }
+
+    /** As read back from state: takes ownership of {@code labels} and {@code latencyMillis}. */
+    WindowAccumulator(long framesLabelled, long framesDeadLettered, Map<String, LabelTally> labels,
+            IntCountsHistogram latencyMillis) {
+        this.framesLabelled = framesLabelled;
+        this.framesDeadLettered = framesDeadLettered;
+        this.labels = labels;
+        this.latencyMillis = latencyMillis;
+    }
+
+    static IntCountsHistogram newLatencyHistogram() {
+        // int counts: 4 bytes a bucket instead of 8, and 2^31 frames per bucket is more than a window holds.
+        return new IntCountsHistogram(1, MAX_TRACKED_LATENCY_MILLIS, LATENCY_SIGNIFICANT_DIGITS);
+    }
 
     /** Counts one outcome of the window. */
     public WindowAccumulator add(FrameOutcome outcome) {
@@ -47,14 +71,8 @@ public class WindowAccumulator {
             Classification top1 = frame.getTopK().get(0);
             labels.computeIfAbsent(top1.getLabel(), label -> new LabelTally()).add(top1.getScore());
         }
-        addLatency(frame.getLabelledTime().toEpochMilli() - frame.getCaptureTime().toEpochMilli());
-    }
-
-    private void addLatency(long millis) {
-        if (latencySampleCount == latencySamplesMillis.length) {
-            latencySamplesMillis = Arrays.copyOf(latencySamplesMillis, Math.max(8, latencySampleCount * 2));
-        }
-        latencySamplesMillis[latencySampleCount++] = millis;
+        long millis = frame.getLabelledTime().toEpochMilli() - frame.getCaptureTime().toEpochMilli();
+        latencyMillis.recordValue(Math.min(Math.max(millis, 0), MAX_TRACKED_LATENCY_MILLIS));
     }
 
     /** Adds {@code other}'s counts to this one (merging windows); returns this. */
@@ -63,55 +81,73 @@ public class WindowAccumulator {
         framesDeadLettered += other.framesDeadLettered;
         other.labels.forEach((label, tally) ->
                 labels.computeIfAbsent(label, l -> new LabelTally()).addAll(tally));
-        for (int i = 0; i < other.latencySampleCount; i++) {
-            addLatency(other.latencySamplesMillis[i]);
-        }
+        latencyMillis.add(other.latencyMillis);
         return this;
     }
 
-    /** The latency samples, exactly (without the array's spare capacity). */
-    public long[] latencies() {
-        return Arrays.copyOf(latencySamplesMillis, latencySampleCount);
+    /** A deep copy, which changes independently of this one. */
+    public WindowAccumulator copy() {
+        Map<String, LabelTally> labelsCopy = new HashMap<>(labels.size() * 2);
+        labels.forEach((label, tally) -> labelsCopy.put(label, new LabelTally(tally.getCount(), tally.getScoreSum())));
+        return new WindowAccumulator(framesLabelled, framesDeadLettered, labelsCopy, latencyMillis.copy());
     }
 
     public long getFramesLabelled() {
         return framesLabelled;
     }
 
-    public void setFramesLabelled(long framesLabelled) {
-        this.framesLabelled = framesLabelled;
-    }
-
     public long getFramesDeadLettered() {
         return framesDeadLettered;
     }
 
-    public void setFramesDeadLettered(long framesDeadLettered) {
-        this.framesDeadLettered = framesDeadLettered;
+    /** Per top-1 label, its tally; read-only. */
+    public Map<String, LabelTally> getLabels() {
+        return Collections.unmodifiableMap(labels);
     }
 
-    public Map<String, LabelTally> getLabels() {
+    /** Labelled frames whose latency was recorded (all of them). */
+    public long latencyCount() {
+        return latencyMillis.getTotalCount();
+    }
+
+    /**
+     * The {@code percentile}-th latency percentile in ms, nearest rank within the stated error.
+     *
+     * @param percentile in (0, 100]
+     * @param whenEmpty returned when no latency was recorded (there is no such value)
+     */
+    public long latencyMillisAt(double percentile, long whenEmpty) {
+        if (!(percentile > 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("percentile must be in (0, 100]: " + percentile);
+        }
+        return latencyMillis.getTotalCount() == 0 ? whenEmpty : latencyMillis.getValueAtPercentile(percentile);
+    }
+
+    /** For the codec: the histogram itself, not a copy. */
+    IntCountsHistogram latencyHistogram() {
+        return latencyMillis;
+    }
+
+    /** For the codec: the tallies themselves. */
+    Map<String, LabelTally> labelTallies() {
         return labels;
     }
 
-    public void setLabels(Map<String, LabelTally> labels) {
-        this.labels = labels != null ? labels : new HashMap<>();
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WindowAccumulator other && framesLabelled == other.framesLabelled
+                && framesDeadLettered == other.framesDeadLettered && labels.equals(other.labels)
+                && latencyMillis.equals(other.latencyMillis);
     }
 
-    /** For the serializer; holds spare capacity past {@link #getLatencySampleCount()}. */
-    public long[] getLatencySamplesMillis() {
-        return latencySamplesMillis;
+    @Override
+    public int hashCode() {
+        return Objects.hash(framesLabelled, framesDeadLettered, labels, latencyMillis.getTotalCount());
     }
 
-    public void setLatencySamplesMillis(long[] latencySamplesMillis) {
-        this.latencySamplesMillis = latencySamplesMillis != null ? latencySamplesMillis : new long[0];
-    }
-
-    public int getLatencySampleCount() {
-        return latencySampleCount;
-    }
-
-    public void setLatencySampleCount(int latencySampleCount) {
-        this.latencySampleCount = latencySampleCount;
+    @Override
+    public String toString() {
+        return "WindowAccumulator{labelled=" + framesLabelled + ", deadLettered=" + framesDeadLettered
+                + ", labels=" + labels + ", latencies=" + latencyMillis.getTotalCount() + '}';
     }
 }

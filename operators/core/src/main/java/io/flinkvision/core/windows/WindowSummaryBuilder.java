@@ -25,8 +25,6 @@ public final class WindowSummaryBuilder {
     public static WindowSummary build(String streamId, Instant windowStart, Instant windowEnd,
                                       WindowAccumulator accumulator) {
         List<LabelStat> labels = labelStats(accumulator);
-        NearestRankPercentile latency = new NearestRankPercentile(
-                accumulator.getLatencySamplesMillis(), accumulator.getLatencySampleCount());
         return WindowSummary.newBuilder()
                 .setStreamId(streamId)
                 .setWindowStart(windowStart)
@@ -36,8 +34,8 @@ public final class WindowSummaryBuilder {
                 .setFramesDeadLettered(accumulator.getFramesDeadLettered())
                 .setLabels(labels)
                 .setDominantLabel(labels.isEmpty() ? null : labels.get(0).getLabel())
-                .setLatencyP50Millis(latency.atOrElse(50, NO_LATENCY))
-                .setLatencyP95Millis(latency.atOrElse(95, NO_LATENCY))
+                .setLatencyP50Millis(accumulator.latencyMillisAt(50, NO_LATENCY))
+                .setLatencyP95Millis(accumulator.latencyMillisAt(95, NO_LATENCY))
                 .build();
     }
 
