@@ -19,6 +19,7 @@ import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.WindowSummary;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
+import java.io.PrintStream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -144,22 +145,43 @@ public final class ClassificationJob {
         }
     }
 
+    /** Exit code of a bad command line (bad flag, value or model), as picocli and the other CLIs use. */
+    static final int EXIT_USAGE = 2;
+
     public static void main(String[] args) throws Exception {
-        if (java.util.Arrays.asList(args).contains("--help")) {
-            System.out.println("Usage: flink run flink-vision-jobs-job.jar [--config FILE] [--key value ...]");
-            System.out.print(JobArguments.help(ClassificationJobOptions.class));
-            return;
+        int exit = run(args, System.out, System.err, job -> {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            job.build(env);
+            env.execute("flink-vision classification (" + job.model().name() + ")");
+        });
+        if (exit != 0) {
+            System.exit(exit);
         }
+    }
+
+    /** What {@link #main} does with the job once its arguments are good. */
+    @FunctionalInterface
+    interface Launcher {
+        void launch(ClassificationJob job) throws Exception;
+    }
+
+    /**
+     * The command line: {@code --help} prints every setting and returns 0; a bad flag, value or model
+     * prints one line and returns 2; otherwise the job goes to {@code launcher}, whose failures propagate.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Launcher launcher) throws Exception {
         ClassificationJob job;
         try {
-            job = onKafka(JobArguments.parse(args, ClassificationJobOptions.class));
+            JobArguments arguments = JobArguments.parseOrHelp(args, ClassificationJobOptions.class, out);
+            if (arguments == null) {
+                return 0;
+            }
+            job = onKafka(arguments);
         } catch (IllegalArgumentException e) {
-            System.err.println("flink-vision: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("flink-vision: " + e.getMessage() + " (--help lists the settings)");
+            return EXIT_USAGE;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        job.build(env);
-        env.execute("flink-vision classification (" + job.model().name() + ")");
+        launcher.launch(job);
+        return 0;
     }
 }

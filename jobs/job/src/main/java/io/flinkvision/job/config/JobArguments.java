@@ -1,35 +1,56 @@
 package io.flinkvision.job.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.Description;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.ParameterTool;
 
 /**
  * Command-line and properties-file settings of a job, checked against the job's {@code *Options}
- * class: {@code --config FILE} first, then {@code --key value} / {@code --key=value} flags, which
- * win. Unknown keys are errors that name the key (a typo must not silently keep a default).
+ * class, which is the only list of settings: {@code --config FILE} first, then {@code --key value} /
+ * {@code --key=value} flags, which win; {@code kafka.<prop>} keys pass through to the Kafka clients.
+ * Unknown keys are errors that name the key (a typo must not silently keep a default), and every value
+ * is parsed here, so a bad one fails with its key before the job is built.
+ *
+ * <p>The command line is read by Flink's {@link ParameterTool} (flink-core, on every Flink classpath,
+ * so the job jar carries no parser). ParameterTool takes an argument that starts with {@code -} as
+ * the next key, not as a value: such values go as {@code --key=-value}. Its own errors quote every
+ * argument, so this class replaces them, and no message here repeats a value of a key that may hold
+ * a secret ({@link #mightBeSecret}).
  */
 public final class JobArguments {
     /** Prefix of Kafka client properties passed through untouched (SASL, SSL...). */
     public static final String KAFKA_PREFIX = "kafka.";
+    /** The flag naming a properties file of settings. */
+    public static final String CONFIG = "config";
 
+    private static final String HELP = "help";
+    /** ParameterTool's value for a key given without one ({@code AbstractParameterTool.NO_VALUE_KEY}, protected). */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+    private static final Pattern SECRET = Pattern.compile("password|secret|sasl\\.jaas");
+
+    private final Map<String, String> settings;
     private final Configuration configuration;
     private final Properties kafkaProperties;
 
-    private JobArguments(Configuration configuration, Properties kafkaProperties) {
+    private JobArguments(Map<String, String> settings, Configuration configuration, Properties kafkaProperties) {
+        this.settings = settings;
         this.configuration = configuration;
         this.kafkaProperties = kafkaProperties;
     }
@@ -45,73 +66,188 @@ public final class JobArguments {
         return copy;
     }
 
+    /** Every setting given, as text by key (Kafka ones with their prefix), the file's and the flags' merged. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
     /**
      * @param optionsClass the class whose {@code public static ConfigOption} fields are the known keys
      * @throws IllegalArgumentException with a message that names the bad argument
      */
     public static JobArguments parse(String[] args, Class<?> optionsClass) {
-        Map<String, ConfigOption<?>> known = knownOptions(optionsClass);
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "': settings are --key value");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            } else {
-                value = "true"; // a bare flag is a boolean switch
-            }
-            flags.put(name, value);
+        Map<String, String> flags = flags(args, optionsClass);
+        if (flags.containsKey(HELP)) {
+            throw new IllegalArgumentException("unknown setting '--help'");
         }
-        String configFile = flags.remove("config");
-        if (configFile != null) {
-            values.putAll(readProperties(Path.of(configFile)));
-        }
-        values.putAll(flags);
-
-        Configuration configuration = new Configuration();
-        Properties kafka = new Properties();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            if (e.getKey().startsWith(KAFKA_PREFIX)) {
-                kafka.setProperty(e.getKey().substring(KAFKA_PREFIX.length()), e.getValue());
-            } else if (known.containsKey(e.getKey())) {
-                configuration.setString(e.getKey(), e.getValue());
-            } else {
-                throw new IllegalArgumentException("unknown setting '--" + e.getKey() + "' (--help lists them)");
-            }
-        }
-        // Parse every known option now, so a bad value fails here with its key, not later in the job.
-        for (ConfigOption<?> option : known.values()) {
-            try {
-                configuration.getOptional(option);
-            } catch (RuntimeException ex) {
-                throw new IllegalArgumentException(
-                        "bad value for --" + option.key() + " '" + configuration.toMap().get(option.key())
-                                + "': " + ex.getMessage(), ex);
-            }
-        }
-        return new JobArguments(configuration, kafka);
+        return fromFlags(flags, optionsClass);
     }
 
-    /** One line per known setting: key, default, description. */
+    /**
+     * {@link #parse} for a {@code main}: {@code --help} prints {@link #help} to {@code out} and returns null.
+     */
+    public static JobArguments parseOrHelp(String[] args, Class<?> optionsClass, PrintStream out) {
+        Map<String, String> flags = flags(args, optionsClass);
+        if (flags.containsKey(HELP)) {
+            out.print(help(optionsClass));
+            return null;
+        }
+        return fromFlags(flags, optionsClass);
+    }
+
+    private static JobArguments fromFlags(Map<String, String> flags, Class<?> optionsClass) {
+        Map<String, String> settings = new TreeMap<>();
+        String file = flags.remove(CONFIG);
+        if (file != null) {
+            Map<String, String> fromFile = readProperties(file);
+            Map<String, Setting> known = settings(optionsClass);
+            fromFile.keySet().stream().filter(key -> !key.startsWith(KAFKA_PREFIX) && !known.containsKey(key))
+                    .findFirst().ifPresent(key -> {
+                        throw new IllegalArgumentException("unknown setting '" + key + "' in --config " + file);
+                    });
+            settings.putAll(fromFile);
+        }
+        settings.putAll(flags);
+        return of(settings, optionsClass);
+    }
+
+    /**
+     * Settings as text by key, checked and parsed: keys starting with {@code kafka.} pass through, every
+     * other key must be a ConfigOption of {@code optionsClass}.
+     *
+     * @throws IllegalArgumentException naming the first unknown key or bad value
+     */
+    public static JobArguments of(Map<String, String> settings, Class<?> optionsClass) {
+        Map<String, Setting> known = settings(optionsClass);
+        Map<String, String> given = new TreeMap<>(settings);
+        Configuration configuration = new Configuration();
+        Properties kafka = new Properties();
+        given.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                kafka.setProperty(key.substring(KAFKA_PREFIX.length()), value);
+            } else if (known.containsKey(key)) {
+                configuration.setString(key, value);
+            } else {
+                throw new IllegalArgumentException("unknown setting '--" + key + "'");
+            }
+        });
+        // Parse every known option now, so a bad value fails here with its key, not later in the job.
+        for (Setting setting : known.values()) {
+            ConfigOption<?> option = setting.option();
+            try {
+                configuration.getOptional(option);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(mightBeSecret(option.key())
+                        ? "bad value for --" + option.key() + " (not shown: it may be a secret)"
+                        : "bad value for --" + option.key() + " '" + given.get(option.key()) + "': " + e.getMessage(),
+                        e);
+            }
+        }
+        return new JobArguments(Map.copyOf(given), configuration, kafka);
+    }
+
+    /** Whether a setting of this name may hold a secret, so that no message shows its value. */
+    public static boolean mightBeSecret(String key) {
+        return SECRET.matcher(key.toLowerCase(Locale.ROOT)).find();
+    }
+
+    /**
+     * The flags by key. ParameterTool reads {@code --key value} and bare {@code --key}; a bare boolean
+     * setting is a switch ({@code true}); {@code --key=value} reaches here as the key "key=value".
+     */
+    private static Map<String, String> flags(String[] args, Class<?> optionsClass) {
+        ParameterTool parsed;
+        try {
+            parsed = ParameterTool.fromArgs(args);
+        } catch (IllegalArgumentException e) {
+            // ParameterTool's message lists every argument, secrets too: say what is wrong without them.
+            boolean empty = Arrays.stream(args).anyMatch(a -> a.equals("-") || a.equals("--"));
+            throw new IllegalArgumentException(empty ? "an empty flag '--': settings are --key value"
+                    : "unexpected argument: settings are --key value (quote a value that contains spaces)");
+        }
+        Map<String, Setting> known = settings(optionsClass);
+        Map<String, String> flags = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(parsed.toMap()).entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                if (!value.equals(NO_VALUE)) {
+                    throw new IllegalArgumentException("unexpected argument after --" + key.substring(0, eq)
+                            + "=...: settings are --key value or --key=value");
+                }
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (value.equals(NO_VALUE)) {
+                Setting setting = known.get(key);
+                value = (setting != null && setting.type() == Boolean.class) || key.equals(HELP) ? "true" : null;
+            }
+            // ParameterTool keeps the last of a repeated --key value, but sees --key=a and --key=b as two
+            // keys, in no order: which one wins would be chance.
+            if (flags.containsKey(key)) {
+                throw new IllegalArgumentException("--" + key + " given more than once as --" + key + "=VALUE");
+            }
+            flags.put(key, value);
+        }
+        // A value that starts with '-' became a key of its own: report the setting that lost it, never
+        // that "key", which may be a secret; so these come before any unknown setting is reported.
+        flags.entrySet().stream()
+                .filter(e -> e.getValue() == null && (known.containsKey(e.getKey()) || e.getKey().startsWith(KAFKA_PREFIX)
+                        || e.getKey().equals(CONFIG)))
+                .findFirst().ifPresent(e -> {
+                    throw new IllegalArgumentException("--" + e.getKey() + " needs a value (a value that starts with"
+                            + " '-' goes as --" + e.getKey() + "=VALUE)");
+                });
+        flags.entrySet().stream().filter(e -> e.getValue() == null).findFirst().ifPresent(e -> {
+            throw new IllegalArgumentException("unknown setting '--" + e.getKey() + "'");
+        });
+        return flags;
+    }
+
+    /** Every setting with its values, description and default, one block per setting. */
     public static String help(Class<?> optionsClass) {
         StringBuilder out = new StringBuilder();
-        for (ConfigOption<?> option : knownOptions(optionsClass).values()) {
-            out.append(String.format("  --%-26s %s%n", option.key()
-                            + (option.hasDefaultValue() ? " (" + option.defaultValue() + ")" : ""),
-                    plainText(option.description())));
+        out.append("Usage: flink run <job jar> [--config FILE] [--KEY VALUE | --KEY=VALUE]... [--kafka.PROP VALUE]...\n");
+        out.append("Settings (flags win over --config; a value that starts with '-' goes as --KEY=VALUE):\n");
+        for (Setting setting : settings(optionsClass).values()) {
+            ConfigOption<?> option = setting.option();
+            out.append("  --").append(option.key()).append(' ').append(label(setting.type())).append('\n');
+            out.append("        ").append(plainText(option.description()));
+            if (option.hasDefaultValue()) {
+                out.append(" Default: ").append(defaultText(option)).append('.');
+            }
+            out.append('\n');
         }
-        out.append(String.format("  --%-26s %s%n", "config FILE", "properties file with key=value settings"));
-        out.append(String.format("  --%-26s %s%n", "kafka.<prop> VALUE", "passed to every Kafka client"));
+        out.append("  --").append(CONFIG).append(" FILE\n        Properties file with key=value settings.\n");
+        out.append("  --").append(KAFKA_PREFIX).append("<prop> VALUE\n")
+                .append("        Passed, without the prefix, to every Kafka client (SASL, SSL, ...).\n");
         return out.toString();
+    }
+
+    private static String label(Class<?> type) {
+        if (type.isEnum()) {
+            return Arrays.stream(type.getEnumConstants()).map(Object::toString).collect(Collectors.joining("|"));
+        }
+        if (type == Integer.class || type == Long.class) {
+            return "N";
+        }
+        if (type == Boolean.class) {
+            return "[true|false]";
+        }
+        if (type == Duration.class) {
+            return "DURATION";
+        }
+        if (type == List.class) {
+            return "A;B;...";
+        }
+        return "TEXT";
+    }
+
+    /** The default as Flink writes it in a configuration ("10 s", "exactly-once"), so it reads back. */
+    private static <T> String defaultText(ConfigOption<T> option) {
+        Configuration defaults = new Configuration();
+        defaults.set(option, option.defaultValue());
+        return defaults.toMap().get(option.key());
     }
 
     /** A description as one line of plain text (Flink's formatter writes HTML: undo its escaping). */
@@ -120,14 +256,18 @@ public final class JobArguments {
                 .replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     }
 
-    static Map<String, ConfigOption<?>> knownOptions(Class<?> optionsClass) {
-        Map<String, ConfigOption<?>> known = new TreeMap<>();
-        List<Field> fields = new ArrayList<>(List.of(optionsClass.getFields()));
-        for (Field field : fields) {
+    /** A setting: its ConfigOption and the type of its values (the field's declared ConfigOption<T>). */
+    record Setting(ConfigOption<?> option, Class<?> type) {}
+
+    /** The {@code public static ConfigOption} fields of {@code optionsClass}, by key. */
+    static Map<String, Setting> settings(Class<?> optionsClass) {
+        Map<String, Setting> known = new TreeMap<>();
+        for (Field field : optionsClass.getFields()) {
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
                 try {
                     ConfigOption<?> option = (ConfigOption<?>) field.get(null);
-                    known.put(option.key(), option);
+                    Type valueType = ((ParameterizedType) field.getGenericType()).getActualTypeArguments()[0];
+                    known.put(option.key(), new Setting(option, raw(valueType)));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
@@ -136,17 +276,21 @@ public final class JobArguments {
         return known;
     }
 
-    private static Map<String, String> readProperties(Path file) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c) {
+            return c;
+        }
+        return Object.class;
+    }
+
+    private static Map<String, String> readProperties(String file) {
+        try {
+            return new TreeMap<>(ParameterTool.fromPropertiesFile(file).toMap());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + file + ": " + e.getMessage(), e);
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            values.put(name, properties.getProperty(name));
-        }
-        return values;
     }
 }

@@ -1,0 +1,49 @@
+package io.flinkvision.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The job's main: --help, and exit code 2 with one line on a bad flag, before any job is built. */
+class ClassificationJobCommandLineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<ClassificationJob> launched = new ArrayList<>();
+
+    private int run(String... args) throws Exception {
+        return ClassificationJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), launched::add);
+    }
+
+    @Test
+    void helpListsEverySettingAndExitsZero() throws Exception {
+        assertThat(run("--batch-size", "4", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: flink run")
+                .contains("--bootstrap-servers TEXT", "--batch-size N", "Largest inference batch. Default: 2.",
+                        "--config FILE", "--kafka.<prop>");
+        assertThat(err.size()).isZero();
+        assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void aBadFlagExitsWithTwoAndOneLine() throws Exception {
+        assertThat(run("--batch-sise", "4")).isEqualTo(ClassificationJob.EXIT_USAGE).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("flink-vision: unknown setting '--batch-sise'")
+                .hasLineCount(1);
+        assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void aBadValueOrAMissingModelExitsWithTwo() throws Exception {
+        assertThat(run("--batch-size", "many")).isEqualTo(2);
+        assertThat(run("--model", "/no/such/model.onnx")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch-size", "/no/such/model.onnx")
+                .hasLineCount(2);
+        assertThat(launched).isEmpty();
+    }
+}
