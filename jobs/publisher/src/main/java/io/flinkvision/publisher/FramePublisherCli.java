@@ -3,50 +3,116 @@ package io.flinkvision.publisher;
 import io.flinkvision.schemas.Frame;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Command line of the {@link FramePublisher}: publishes a folder of images, a video file or
  * synthetic frames to Kafka as N simulated cameras. Progress goes to stderr, the summary to stdout.
  * Exit codes: 0 done, 1 Kafka or the input failed, 2 bad flags or missing input.
  */
-public final class FramePublisherCli {
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
+@Command(name = "publish", sortOptions = false, usageHelpAutoWidth = true,
+        resourceBundle = "io.flinkvision.publisher.version",
+        version = "flink-vision frame publisher ${bundle:flink-vision.version}",
+        description = "Publishes frames to Kafka as Avro Frames keyed by stream id, as N simulated cameras.",
+        footerHeading = "%nKafka producer settings:%n",
+        footer = "      --kafka.NAME=VALUE     any producer setting, e.g. --kafka.security.protocol SSL")
+public final class FramePublisherCli implements Callable<Integer> {
+    static final int EXIT_OK = CliConventions.EXIT_OK;
+    static final int EXIT_FAILED = CliConventions.EXIT_FAILED;
+    static final int EXIT_USAGE = CliConventions.EXIT_USAGE;
 
-    static final String USAGE = """
-            Publishes frames to Kafka as Avro Frames keyed by stream id, as N simulated cameras.
-            usage: FramePublisherCli (--input PATH | --synthetic WxH) [flags]
-              --bootstrap-servers HOSTS  Kafka bootstrap servers (default localhost:9092)
-              --topic NAME               topic to publish to (default frames)
-              --input PATH               folder: its .jpg/.jpeg/.png files sorted by name, sent as they are;
-                                         file: a video, each frame re-encoded as JPEG
-              --synthetic WxH            generated JPEG frames of this size, e.g. 640x480 (endless: use --frames)
-              --seed N                   seed of the synthetic frames (default 0)
-              --streams N                simulated cameras, ids <prefix>0..<prefix>N-1 (default 1)
-              --stream-prefix TEXT       stream id prefix (default cam-)
-              --fps F                    frames per second per stream; 0 = as fast as possible (default 25)
-              --frames N                 stop after N frames per stream (default: at the end of the input)
-              --loop                     start the input again when it ends
-              --inject-bad N             also send N corrupt records per stream, to show dead letters (default 0)
-              --jpeg-quality Q           JPEG quality of re-encoded frames, 0 < Q <= 1 (default 0.9)
-              --kafka.NAME VALUE         Kafka producer setting, e.g. --kafka.security.protocol SSL
-              --help                     this help
-            """;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Input input;
 
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,6})x(\\d{1,6})");
+    /** Exactly one of a folder or video file, or a synthetic size. */
+    static final class Input {
+        @Option(names = "--input", paramLabel = "PATH", description = {
+            "folder: its .jpg/.jpeg/.png files sorted by name, sent as they are;",
+            "file: a video, each frame re-encoded as JPEG"})
+        private Path path;
 
-    private FramePublisherCli() {}
+        @Option(names = "--synthetic", paramLabel = "WxH", converter = FrameSizeConverter.class,
+                description = "generated JPEG frames of this size, e.g. 640x480 (endless: use --frames)")
+        private FrameSize synthetic;
+    }
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    private String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = FramePublisher.DEFAULT_TOPIC,
+            description = "topic to publish to (default: ${DEFAULT-VALUE})")
+    private String topic;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "seed of the synthetic frames (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--streams", paramLabel = "N", defaultValue = "1",
+            description = "simulated cameras, ids <prefix>0..<prefix>N-1 (default: ${DEFAULT-VALUE})")
+    private int streams;
+
+    @Option(names = "--stream-prefix", paramLabel = "TEXT", defaultValue = FramePublisher.DEFAULT_STREAM_PREFIX,
+            description = "stream id prefix (default: ${DEFAULT-VALUE})")
+    private String streamPrefix;
+
+    @Option(names = "--fps", paramLabel = "F", defaultValue = "25",
+            description = "frames per second per stream; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    private double fps;
+
+    @Option(names = "--frames", paramLabel = "N",
+            description = "stop after N frames per stream (default: at the end of the input)")
+    private Long frames;
+
+    @Option(names = "--loop", arity = "0..1", paramLabel = "true|false",
+            description = "start the input again when it ends")
+    private boolean loop;
+
+    @Option(names = "--inject-bad", paramLabel = "N", defaultValue = "0",
+            description = "also send N corrupt records per stream, to show dead letters (default: ${DEFAULT-VALUE})")
+    private int injectBad;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",
+            description = "JPEG quality of re-encoded frames, 0 < Q <= 1 (default: ${DEFAULT-VALUE})")
+    private float jpegQuality;
+
+    // Long names only: picocli would refuse a --kafka value such as a password starting with -h.
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "print the version and exit")
+    private boolean version;
+
+    @Spec
+    private CommandSpec spec;
+
+    private PrefixedOptions kafka;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private FramePublisherCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static void main(String[] args) {
         trustSchemaPackage();
@@ -69,18 +135,36 @@ public final class FramePublisherCli {
 
     /** Runs the command; returns the exit code instead of exiting (for tests and embedding). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (Arrays.asList(args).contains("--help")) {
-            out.print(USAGE);
-            return EXIT_OK;
-        }
-        PublisherSettings settings;
+        return commandLine(new FramePublisherCli(out, err), args).execute(args);
+    }
+
+    /**
+     * Parses and checks the flags without publishing.
+     *
+     * @throws ParameterException with a one-line message naming the bad flag
+     */
+    static PublisherSettings parse(String[] args) {
+        FramePublisherCli cli = new FramePublisherCli(System.out, System.err);
+        commandLine(cli, args).parseArgs(args);
+        return cli.settings();
+    }
+
+    private static CommandLine commandLine(FramePublisherCli cli, String[] args) {
+        CommandLine commandLine = new CommandLine(cli);
+        cli.kafka = PrefixedOptions.register(commandLine.getCommandSpec(), "--kafka.", args);
+        commandLine.setOut(new PrintWriter(cli.out, true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(cli.err, true, StandardCharsets.UTF_8));
+        return CliConventions.apply(commandLine, "error: ");
+    }
+
+    @Override
+    public Integer call() {
+        PublisherSettings settings = settings();
         FrameSource source;
         try {
-            settings = parse(args);
             source = source(settings);
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage() + " (--help lists the flags)");
-            return EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         FramePublisher publisher = publisher(settings, source, err);
         err.printf(Locale.ROOT, "publishing %s to topic %s at %s: %d stream(s) at %s%n", source.description(),
@@ -113,132 +197,60 @@ public final class FramePublisherCli {
         }
     }
 
-    /** @throws IllegalArgumentException with a one-line message naming the bad flag */
-    static PublisherSettings parse(String[] args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        Map<String, String> kafka = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (name.equals("loop")) {
-                flags.put(name, value == null ? "true" : value);
-                continue;
-            }
-            if (!name.startsWith("kafka.") && !isValueFlag(name)) {
-                throw new IllegalArgumentException("unknown flag '--" + name + "'");
-            }
-            if (value == null) {
-                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                    throw new IllegalArgumentException("--" + name + " needs a value");
-                }
-                value = args[++i];
-            }
-            if (name.startsWith("kafka.")) {
-                kafka.put(name.substring("kafka.".length()), value);
-            } else if (flags.put(name, value) != null) {
-                throw new IllegalArgumentException("--" + name + " given twice");
-            }
+    /** The parsed flags, checked: ranges and the input's existence (picocli checked types and presence). */
+    private PublisherSettings settings() {
+        Path path = input.path;
+        if (path != null && !Files.exists(path)) {
+            throw usage("--input " + path + ": no such file or folder");
         }
-
-        String input = flags.get("input");
-        String synthetic = flags.get("synthetic");
-        if ((input == null) == (synthetic == null)) {
-            throw new IllegalArgumentException("give one of --input PATH or --synthetic WxH");
+        if (bootstrapServers.isBlank()) {
+            throw usage("--bootstrap-servers is empty");
         }
-        Path inputPath = null;
-        int width = 0;
-        int height = 0;
-        if (input != null) {
-            inputPath = Path.of(input);
-            if (!Files.exists(inputPath)) {
-                throw new IllegalArgumentException("--input " + input + ": no such file or folder");
-            }
-        } else {
-            Matcher m = SIZE.matcher(synthetic.toLowerCase(Locale.ROOT));
-            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
-                throw new IllegalArgumentException("--synthetic expects WIDTHxHEIGHT like 640x480, got '" + synthetic + "'");
-            }
-            width = Integer.parseInt(m.group(1));
-            height = Integer.parseInt(m.group(2));
+        if (topic.isBlank()) {
+            throw usage("--topic is empty");
         }
-        String bootstrap = flags.getOrDefault("bootstrap-servers", "localhost:9092");
-        String topic = flags.getOrDefault("topic", FramePublisher.DEFAULT_TOPIC);
-        if (bootstrap.isBlank() || topic.isBlank()) {
-            throw new IllegalArgumentException(bootstrap.isBlank() ? "--bootstrap-servers is empty" : "--topic is empty");
+        if (!(jpegQuality > 0 && jpegQuality <= 1)) {
+            throw usage("--jpeg-quality must be in (0, 1], got " + jpegQuality);
         }
-        double quality = number(flags, "jpeg-quality", VideoFileSource.DEFAULT_JPEG_QUALITY);
-        if (!(quality > 0 && quality <= 1)) {
-            throw new IllegalArgumentException("--jpeg-quality must be in (0, 1], got " + flags.get("jpeg-quality"));
-        }
-        double fps = number(flags, "fps", 25);
         if (!(fps >= 0) || Double.isInfinite(fps)) {
-            throw new IllegalArgumentException("--fps must be 0 (as fast as possible) or positive, got " + flags.get("fps"));
+            throw usage("--fps must be 0 (as fast as possible) or positive, got " + fps);
         }
-        String loop = flags.getOrDefault("loop", "false");
-        if (!loop.equals("true") && !loop.equals("false")) {
-            throw new IllegalArgumentException("--loop takes no value (or =true/=false), got '" + loop + "'");
+        check("--streams", streams, 1, 100_000);
+        check("--inject-bad", injectBad, 0, 1_000_000);
+        if (frames != null && frames < 1) {
+            throw usage("--frames must be at least 1, got " + frames);
         }
-        return new PublisherSettings(bootstrap, topic, inputPath, width, height,
-                whole(flags, "seed", 0, Long.MIN_VALUE),
-                (int) whole(flags, "streams", 1, 1, 100_000),
-                flags.getOrDefault("stream-prefix", FramePublisher.DEFAULT_STREAM_PREFIX),
-                fps,
-                whole(flags, "frames", Long.MAX_VALUE, 1),
-                (int) whole(flags, "inject-bad", 0, 0, 1_000_000),
-                Boolean.parseBoolean(loop),
-                (float) quality,
-                kafka);
+        FrameSize size = input.synthetic;
+        return new PublisherSettings(bootstrapServers, topic, path, size == null ? 0 : size.width(),
+                size == null ? 0 : size.height(), seed, streams, streamPrefix, fps,
+                frames == null ? Long.MAX_VALUE : frames, injectBad, loop, jpegQuality, kafka.values());
     }
 
-    private static boolean isValueFlag(String name) {
-        return switch (name) {
-            case "bootstrap-servers", "topic", "input", "synthetic", "seed", "streams", "stream-prefix", "fps",
-                    "frames", "inject-bad", "jpeg-quality" -> true;
-            default -> false;
-        };
-    }
-
-    private static double number(Map<String, String> flags, String name, double fallback) {
-        String value = flags.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects a number, got '" + value + "'");
+    private void check(String flag, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw usage(flag + " must be between " + min + " and " + max + ", got " + value);
         }
     }
 
-    private static long whole(Map<String, String> flags, String name, long fallback, long min) {
-        return whole(flags, name, fallback, min, Long.MAX_VALUE);
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
-    private static long whole(Map<String, String> flags, String name, long fallback, long min, long max) {
-        String value = flags.get(name);
-        if (value == null) {
-            return fallback;
+    /** The size of synthetic frames. */
+    record FrameSize(int width, int height) {}
+
+    /** {@code WIDTHxHEIGHT}, each 1 to 6 digits and at least 1. */
+    static final class FrameSizeConverter implements ITypeConverter<FrameSize> {
+        private static final Pattern SIZE = Pattern.compile("(\\d{1,6})x(\\d{1,6})");
+
+        @Override
+        public FrameSize convert(String value) {
+            Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
+                throw new TypeConversionException("expects WIDTHxHEIGHT like 640x480, got '" + value + "'");
+            }
+            return new FrameSize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects a whole number, got '" + value + "'");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("--" + name + " must be " + (max == Long.MAX_VALUE
-                    ? "at least " + min : "between " + min + " and " + max) + ", got " + n);
-        }
-        return n;
     }
 
     /** @throws IllegalArgumentException if the input is not a usable folder or video file */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The publisher CLI's flags, defaults and one-line errors (no broker involved). */
@@ -79,20 +80,47 @@ class FramePublisherCliTest {
     @Test
     void badFlagsGiveOneLineErrors() {
         assertError("unknown flag '--colour'", "--synthetic", "8x8", "--colour", "red");
-        assertError("--topic needs a value", "--synthetic", "8x8", "--topic");
-        assertError("give one of --input PATH or --synthetic WxH");
-        assertError("give one of --input PATH or --synthetic WxH", "--synthetic", "8x8", "--input", ".");
-        assertError("--synthetic expects WIDTHxHEIGHT like 640x480, got '640'", "--synthetic", "640");
+        assertError("unknown flag '--strems' (did you mean --streams or --stream-prefix?)", "--synthetic", "8x8", "--strems", "2");
+        assertError("Missing required parameter for option '--topic'", "--synthetic", "8x8", "--topic");
+        assertError("Missing required argument (specify one of these): (--input=PATH | --synthetic=WxH)");
+        assertError("--input=PATH, --synthetic=WxH are mutually exclusive", "--synthetic", "8x8", "--input", ".");
+        assertError("--synthetic': expects WIDTHxHEIGHT like 640x480, got '640'", "--synthetic", "640");
+        assertError("--synthetic': expects WIDTHxHEIGHT like 640x480, got '0x480'", "--synthetic", "0x480");
         assertError("--streams must be between 1 and 100000, got 0", "--synthetic", "8x8", "--streams", "0");
-        assertError("--streams expects a whole number, got 'two'", "--synthetic", "8x8", "--streams", "two");
+        assertError("--streams': 'two' is not an int", "--synthetic", "8x8", "--streams", "two");
         assertError("--fps must be 0 (as fast as possible) or positive", "--synthetic", "8x8", "--fps", "-1");
-        assertError("--fps expects a number, got 'fast'", "--synthetic", "8x8", "--fps", "fast");
+        assertError("--fps': 'fast' is not a double", "--synthetic", "8x8", "--fps", "fast");
         assertError("--frames must be at least 1, got 0", "--synthetic", "8x8", "--frames", "0");
         assertError("--inject-bad must be between 0 and 1000000, got -1", "--synthetic", "8x8", "--inject-bad=-1");
         assertError("--jpeg-quality must be in (0, 1], got 90", "--synthetic", "8x8", "--jpeg-quality", "90");
-        assertError("--loop takes no value", "--synthetic", "8x8", "--loop=yes");
-        assertError("--topic given twice", "--synthetic", "8x8", "--topic", "a", "--topic", "b");
+        assertError("--loop': 'yes' is not a boolean", "--synthetic", "8x8", "--loop=yes");
+        assertError("option '--topic' (NAME) should be specified only once", "--synthetic", "8x8", "--topic", "a",
+                "--topic", "b");
         assertError("unexpected argument 'frames'", "--synthetic", "8x8", "frames");
+        assertError("--kafka.linger.ms needs a value", "--synthetic", "8x8", "--kafka.linger.ms", "--topic", "t");
+    }
+
+    @Test
+    void aLoopFlagTakesAnOptionalBooleanAndKafkaValuesMayStartWithDashes() {
+        assertThat(FramePublisherCli.parse(new String[] {"--synthetic", "8x8", "--loop=false"}).loop()).isFalse();
+        PublisherSettings s = FramePublisherCli.parse(new String[] {"--synthetic", "8x8", "--loop",
+            "--kafka.ssl.key.password", "--s3cr3t", "--streams", "2"});
+        assertThat(s.loop()).isTrue();
+        assertThat(s.streams()).isEqualTo(2);
+        assertThat(s.kafkaProperties()).containsExactly(java.util.Map.entry("ssl.key.password", "--s3cr3t"));
+    }
+
+    @Test
+    void errorsNeverRepeatAValueThatMightBeASecret() {
+        assertError("unknown flag '--kafka-ssl.key.password'", "--synthetic", "8x8",
+                "--kafka-ssl.key.password=hunter2");
+        assertError("unexpected argument after the value of --kafka.sasl.jaas.config", "--synthetic", "8x8",
+                "--kafka.sasl.jaas.config", "PlainLoginModule", "required", "password=hunter2");
+        assertError("--kafka.ssl.key.password needs a value", "--synthetic", "8x8", "--kafka.ssl.key.password",
+                "--fps", "2");
+        assertThat(FramePublisherCli.parse(new String[] {"--synthetic", "8x8", "--kafka.ssl.key.password", "-hunter2"})
+                .kafkaProperties()).containsEntry("ssl.key.password", "-hunter2");
+        assertThat(err()).doesNotContain("hunter2");
     }
 
     @Test
@@ -113,16 +141,38 @@ class FramePublisherCliTest {
     }
 
     @Test
-    void helpListsEveryFlagAndExitsZero() {
+    void helpListsEveryFlagWithItsDefaultAndExitsZero() {
         assertThat(run("--synthetic", "8x8", "--help")).isEqualTo(FramePublisherCli.EXIT_OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--bootstrap-servers", "--topic", "--input",
-                "--synthetic", "--streams", "--fps", "--frames", "--loop", "--inject-bad", "--jpeg-quality", "--help");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: publish").contains("--bootstrap-servers",
+                "--topic", "--input", "--synthetic", "--streams", "--fps", "--frames", "--loop", "--inject-bad",
+                "--jpeg-quality", "--kafka.NAME", "--help", "--version", "(default: localhost:9092)", "(default: 0.9)");
         assertThat(err.size()).isZero();
+
+        out.reset();
+        assertThat(run("--help")).as("help needs no input").isEqualTo(FramePublisherCli.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: publish");
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        String version = System.getProperty("flinkvision.project.version");
+        assertThat(version).as("set by surefire from the pom").isNotBlank();
+        assertThat(run("--version")).isEqualTo(FramePublisherCli.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("flink-vision frame publisher " + version
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aBadFlagExitsWithTheUsageCodeAndNothingOnStdout() {
+        assertThat(run("--bogus")).isEqualTo(2);
+        assertThat(err()).startsWith("error: unknown flag '--bogus'").endsWith("(--help lists the flags)"
+                + System.lineSeparator()).hasLineCount(1);
+        assertThat(out.size()).isZero();
     }
 
     private void assertError(String message, String... args) {
-        assertThatThrownBy(() -> FramePublisherCli.parse(args)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message);
+        assertThatThrownBy(() -> FramePublisherCli.parse(args)).isInstanceOf(ParameterException.class)
+                .satisfies(e -> assertThat(CliConventions.describe((ParameterException) e, args)).contains(message));
         err.reset();
         assertThat(run(args)).as("exit code of %s", String.join(" ", args)).isEqualTo(FramePublisherCli.EXIT_USAGE);
         assertThat(err()).startsWith("error: ").contains(message).hasLineCount(1);
