@@ -7,6 +7,7 @@ import io.flinkvision.job.ClassificationJob;
 import io.flinkvision.job.config.ClassificationJobOptions;
 import io.flinkvision.job.config.JobArguments;
 import io.flinkvision.job.config.ModelConfiguration;
+import io.flinkvision.publisher.CliConventions;
 import io.flinkvision.publisher.FramePublisher;
 import io.flinkvision.publisher.FrameSource;
 import io.flinkvision.publisher.PublishSummary;
@@ -16,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -24,6 +28,13 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * The one-command demo: an embedded Kafka broker (KRaft) and a local Flink cluster in this JVM,
@@ -34,35 +45,119 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * stops it with a draining savepoint, which fires the last event-time windows, so the window
  * summaries add up to the frames published. The last line is the tally.
  */
-public final class Demo {
+@Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true,
+        resourceBundle = "io.flinkvision.demo.version", version = "flink-vision demo ${bundle:flink-vision.version}",
+        customSynopsis = "jobs/demo/bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]",
+        description = {"An embedded Kafka broker and a local Flink cluster in this JVM: publishes a video or a folder "
+            + "of images on several streams, runs the classification job and prints what comes out.", "",
+            "Demo flags:"})
+public final class Demo implements Callable<Integer> {
     private static final String FRAMES = "frames";
     private static final String LABELLED = "labelled-frames";
     private static final String SUMMARIES = "window-summaries";
     private static final String DEAD_LETTERS = "dead-letters";
     private static final long SYNTHETIC_FRAMES = 100;
+    /** Job settings the demo changes unless given: faster checkpoints and windows for a short run. */
+    private static final Map<String, String> JOB_DEFAULTS = Map.of("checkpoint-interval", "2s", "window-size", "5s");
+    private static final String JOB_SETTINGS_SECTION = "jobSettings";
+
+    @Option(names = "--input", paramLabel = "PATH",
+            description = "video file or folder of images (default: ../shared/images/slideshow_640x480_25fps.mp4)")
+    private Path input;
+
+    @Option(names = "--streams", paramLabel = "N", defaultValue = "2",
+            description = "streams publishing the input at once (default: ${DEFAULT-VALUE})")
+    private int streams;
+
+    @Option(names = "--fps", paramLabel = "X", defaultValue = "25",
+            description = "frames per second per stream; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    private double fps;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
+            description = "frames per stream; 0 = the input once (default: ${DEFAULT-VALUE})")
+    private long maxFrames;
+
+    @Option(names = "--inject-bad", paramLabel = "N", defaultValue = "0",
+            description = "corrupt records per stream, to show dead letters (default: ${DEFAULT-VALUE})")
+    private int injectBad;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",
+            description = "JPEG quality of frames taken from a video (default: ${DEFAULT-VALUE})")
+    private float jpegQuality;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "give up waiting for the output after this (default: ${DEFAULT-VALUE})")
+    private int timeoutSeconds;
+
+    @Option(names = "--generated-model", description = "run a generated EfficientNet-B0 with random weights (the "
+            + "default when neither --model nor ../shared/models/efficientnet_b0_seed0_bncal.onnx is there)")
+    private boolean generatedModel;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "print the version and exit")
+    private boolean version;
+
+    /** Everything that is not a demo flag, in order: the job's settings, which JobArguments reads and checks. */
+    @Unmatched
+    private List<String> jobArgs = new ArrayList<>();
+
+    @Spec
+    private CommandSpec spec;
 
     private Demo() {}
 
-    public static void main(String[] args) throws Exception {
-        DemoArguments demo;
-        try {
-            demo = DemoArguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
-            return;
-        }
-        if (demo.help()) {
-            System.out.print(DemoArguments.usage());
-            System.out.print(JobArguments.help(ClassificationJobOptions.class));
-            return;
-        }
-        System.exit(run(demo));
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
-    /** Runs the demo; returns the process exit code. */
-    static int run(DemoArguments demo) throws Exception {
-        Path input = demo.input();
-        boolean syntheticFallback = !demo.inputGiven() && !Files.exists(input);
+    /**
+     * The demo's command line: its own flags; the rest go to the job, and the help lists the job's
+     * settings from the same ConfigOptions as the job's own help.
+     */
+    static CommandLine commandLine() {
+        CommandLine commandLine = CliConventions.apply(new CommandLine(new Demo()), "flink-vision demo: ")
+                .setUnmatchedArgumentsAllowed(true);
+        commandLine.getHelpSectionMap().put(JOB_SETTINGS_SECTION, help -> String.format("%nJob settings (flags win over --config;"
+                + " the demo sets checkpoint-interval 2s and window-size 5s%nunless given):%n")
+                + JobArguments.settingsHelp(ClassificationJobOptions.class));
+        List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+        sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING),
+                JOB_SETTINGS_SECTION);
+        commandLine.setHelpSectionKeys(sections);
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        check("--streams", streams >= 1, streams, 1);
+        check("--fps", fps >= 0, fps, 0);
+        check("--max-frames", maxFrames >= 0, maxFrames, 0);
+        check("--inject-bad", injectBad >= 0, injectBad, 0);
+        check("--timeout", timeoutSeconds >= 1, timeoutSeconds, 1);
+        JobArguments user;
+        try {
+            // Checked now, so a bad setting fails before the broker and the cluster start.
+            user = JobArguments.parse(jobArgs.toArray(String[]::new), ClassificationJobOptions.class);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return run(user.settings());
+    }
+
+    private void check(String flag, boolean ok, Object value, int min) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), flag + " must be >= " + min + ", got " + value);
+        }
+    }
+
+    /** Runs the demo with the job settings the user gave; returns the process exit code. */
+    private int run(Map<String, String> userSettings) throws Exception {
+        boolean inputGiven = this.input != null;
+        Path input = inputGiven ? this.input.toAbsolutePath().normalize() : SharedData.sampleVideo();
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        boolean syntheticFallback = !inputGiven && !Files.exists(input);
         if (syntheticFallback) {
             System.out.println("warning: " + input + " not found (no ../shared?): publishing "
                     + SYNTHETIC_FRAMES + " synthetic 640x480 frames per stream instead; --input PATH takes real ones");
@@ -75,16 +170,14 @@ public final class Demo {
             kafka.createTopics(2, FRAMES);
             kafka.createTopics(1, LABELLED, SUMMARIES, DEAD_LETTERS);
 
-            DemoModel model = DemoModel.choose(demo.jobArgs(), demo.generatedModel(),
-                    System.getenv(ModelConfiguration.MODEL_ENV));
+            DemoModel model = DemoModel.choose(userSettings, generatedModel, System.getenv(ModelConfiguration.MODEL_ENV));
             if (model.note() != null) {
                 System.out.println(model.note());
             }
             ClassificationJob job;
             try {
-                job = ClassificationJob.onKafka(JobArguments.parse(
-                        demo.jobArguments(model, kafka.bootstrapServers(), FRAMES, LABELLED, SUMMARIES, DEAD_LETTERS),
-                        ClassificationJobOptions.class));
+                job = ClassificationJob.onKafka(JobArguments.of(
+                        jobSettings(userSettings, model, kafka.bootstrapServers()), ClassificationJobOptions.class));
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 return 2;
@@ -100,8 +193,8 @@ public final class Demo {
             FrameSource source;
             try {
                 source = syntheticFallback
-                        ? new SyntheticSource(640, 480, 0, SYNTHETIC_FRAMES, demo.jpegQuality())
-                        : FrameSource.open(input, demo.jpegQuality());
+                        ? new SyntheticSource(640, 480, 0, SYNTHETIC_FRAMES, jpegQuality)
+                        : FrameSource.open(input, jpegQuality);
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 return 2;
@@ -114,10 +207,10 @@ public final class Demo {
                     .bootstrapServers(kafka.bootstrapServers())
                     .topic(FRAMES)
                     .source(source)
-                    .streams(demo.streams())
-                    .fps(demo.fps())
-                    .framesPerStream(demo.maxFrames())
-                    .badFramesPerStream(demo.injectBad())
+                    .streams(streams)
+                    .fps(fps)
+                    .framesPerStream(maxFrames)
+                    .badFramesPerStream(injectBad)
                     .progress(line -> System.err.println("publisher: " + line))
                     .build();
             CompletableFuture<PublishSummary> published = CompletableFuture.supplyAsync(() -> {
@@ -135,14 +228,14 @@ public final class Demo {
                 boolean allOut = reader.pollUntil(
                         r -> published.isDone() && !published.isCompletedExceptionally()
                                 && r.outcomes() >= published.join().total(),
-                        demo.timeout());
+                        timeout);
                 PublishSummary summary = published.isDone() && !published.isCompletedExceptionally()
                         ? published.join() : null;
                 if (summary == null) {
                     publisher.stop();
                     System.err.println("demo: publishing did not finish: " + describe(published));
                 } else if (!allOut) {
-                    System.err.println("demo: timed out after " + demo.timeout().toSeconds() + " s with "
+                    System.err.println("demo: timed out after " + timeout.toSeconds() + " s with "
                             + reader.outcomes() + " of " + summary.total() + " frames out");
                 }
                 // Drain: the source stops, MAX_WATERMARK fires the last windows, the sinks commit.
@@ -182,113 +275,14 @@ public final class Demo {
         System.err.println("flink-vision demo: " + message);
     }
 
-    /** Demo-only flags; the rest are the job's settings. */
-    record DemoArguments(Path input, boolean inputGiven, int streams, double fps, long maxFrames, int injectBad, float jpegQuality,
-            Duration timeout, boolean generatedModel, boolean help, List<String> jobArgs) {
-
-        static DemoArguments parse(String[] args) {
-            Path input = SharedData.sampleVideo();
-            boolean inputGiven = false;
-            int streams = 2;
-            double fps = 25;
-            long maxFrames = 0;
-            int injectBad = 0;
-            float quality = 0.9f;
-            Duration timeout = Duration.ofMinutes(10);
-            boolean help = false;
-            boolean generatedModel = false;
-            List<String> job = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String key = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-                boolean demoFlag = switch (key) {
-                    case "--input", "--streams", "--fps", "--max-frames", "--inject-bad", "--jpeg-quality",
-                            "--timeout" -> true;
-                    default -> false;
-                };
-                if (key.equals("--help") || key.equals("-h")) {
-                    help = true;
-                    continue;
-                }
-                if (key.equals("--generated-model")) {
-                    generatedModel = true;
-                    continue;
-                }
-                if (!demoFlag) {
-                    job.add(arg);
-                    continue;
-                }
-                String value = inline;
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(key + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                try {
-                    switch (key) {
-                        case "--input" -> {
-                            input = Path.of(value).toAbsolutePath().normalize();
-                            inputGiven = true;
-                        }
-                        case "--streams" -> streams = positive(key, Integer.parseInt(value));
-                        case "--fps" -> fps = Double.parseDouble(value);
-                        case "--max-frames" -> maxFrames = Long.parseLong(value);
-                        case "--inject-bad" -> injectBad = Integer.parseInt(value);
-                        case "--jpeg-quality" -> quality = Float.parseFloat(value);
-                        case "--timeout" -> timeout = Duration.ofSeconds(positive(key, Integer.parseInt(value)));
-                        default -> throw new IllegalStateException(key);
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(key + ": '" + value + "' is not a number");
-                }
-            }
-            if (fps < 0 || maxFrames < 0 || injectBad < 0) {
-                throw new IllegalArgumentException("--fps, --max-frames and --inject-bad must be >= 0");
-            }
-            return new DemoArguments(input, inputGiven, streams, fps, maxFrames, injectBad, quality, timeout, generatedModel,
-                    help, job);
-        }
-
-        private static int positive(String key, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(key + " must be >= 1, got " + value);
-            }
-            return value;
-        }
-
-        /** The job's arguments: demo defaults first, so the user's flags (parsed later) win. */
-        String[] jobArguments(DemoModel model, String bootstrap, String frames, String labelled, String summaries,
-                String dead) {
-            List<String> all = new ArrayList<>(List.of(
-                    "--checkpoint-interval", "2s",
-                    "--window-size", "5s"));
-            all.addAll(model.jobArguments());
-            all.addAll(jobArgs);
-            // The demo owns its broker and topics: these are not the user's to change.
-            all.addAll(List.of("--bootstrap-servers", bootstrap, "--frames-topic", frames,
-                    "--labelled-topic", labelled, "--summaries-topic", summaries, "--dead-letter-topic", dead));
-            return all.toArray(String[]::new);
-        }
-
-        static String usage() {
-            return """
-                    Usage: jobs/demo/bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]
-
-                    Demo flags:
-                      --input PATH        video file or folder of images (default: ../shared/images/slideshow_640x480_25fps.mp4)
-                      --streams N         streams publishing the input at once (default 2)
-                      --fps X             frames per second per stream (default 25; 0 = as fast as possible)
-                      --max-frames N      frames per stream (default 0 = the input once)
-                      --inject-bad N      corrupt records per stream, to show dead letters (default 0)
-                      --jpeg-quality Q    JPEG quality of frames taken from a video (default 0.9)
-                      --timeout SECONDS   give up waiting for the output after this (default 600)
-                      --generated-model   run a generated EfficientNet-B0 with random weights (the default when
-                                          neither --model nor ../shared/models/efficientnet_b0_seed0_bncal.onnx is there)
-
-                    Job settings (the demo sets checkpoint-interval 2s and window-size 5s unless given):
-                    """;
-        }
+    /** The job's settings: the demo's defaults, its model, the user's settings, then its own broker and topics. */
+    static Map<String, String> jobSettings(Map<String, String> userSettings, DemoModel model, String bootstrap) {
+        Map<String, String> settings = new LinkedHashMap<>(JOB_DEFAULTS);
+        settings.putAll(model.jobSettings());
+        settings.putAll(userSettings);
+        // The demo owns its broker and topics: these are not the user's to change.
+        settings.putAll(Map.of("bootstrap-servers", bootstrap, "frames-topic", FRAMES, "labelled-topic", LABELLED,
+                "summaries-topic", SUMMARIES, "dead-letter-topic", DEAD_LETTERS));
+        return settings;
     }
 }

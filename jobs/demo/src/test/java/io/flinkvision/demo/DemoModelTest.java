@@ -6,7 +6,7 @@ import io.flinkvision.modelgen.efficientnet.OfflineFallbackModel;
 import io.flinkvision.testkit.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +34,9 @@ class DemoModelTest {
 
     @Test
     void aModelTheUserNamesIsPassedThroughUntouched() {
-        DemoModel model = DemoModel.choose(List.of("--model", "/models/mine.onnx"), false, null);
+        DemoModel model = DemoModel.choose(Map.of("model", "/models/mine.onnx"), false, null);
 
-        assertThat(model.jobArguments()).isEmpty();
+        assertThat(model.jobSettings()).isEmpty();
         assertThat(model.note()).isNull();
     }
 
@@ -47,27 +47,28 @@ class DemoModelTest {
         Files.writeString(models.resolve(SharedData.LABELS_FILE), "tench\n");
         System.setProperty(SharedData.PROPERTY, dir.resolve("shared").toString());
 
-        DemoModel model = DemoModel.choose(List.of("--batch-size", "4"), false, null);
+        DemoModel model = DemoModel.choose(Map.of("batch-size", "4"), false, null);
 
-        assertThat(model.jobArguments()).containsExactly("--model", models.resolve(SharedData.DEFAULT_MODEL_FILE)
-                .toString(), "--labels", models.resolve(SharedData.LABELS_FILE).toString());
+        assertThat(model.jobSettings()).containsExactly(
+                Map.entry("model", models.resolve(SharedData.DEFAULT_MODEL_FILE).toString()),
+                Map.entry("labels", models.resolve(SharedData.LABELS_FILE).toString()));
         assertThat(model.randomWeights()).isTrue();
     }
 
     @Test
     void theModelInTheEnvironmentIsLeftToTheJob() {
-        assertThat(DemoModel.choose(List.of(), false, "/models/from-env.onnx").jobArguments()).isEmpty();
+        assertThat(DemoModel.choose(Map.of(), false, "/models/from-env.onnx").jobSettings()).isEmpty();
     }
 
     @Test
     void withoutTheSharedFolderTheGeneratedB0WithAWarning() {
         System.setProperty(SharedData.PROPERTY, dir.resolve("absent").toString());
 
-        DemoModel model = DemoModel.choose(List.of(), false, null);
+        DemoModel model = DemoModel.choose(Map.of(), false, null);
 
-        assertThat(model.jobArguments()).hasSize(2).first().isEqualTo("--model");
-        assertThat(OfflineFallbackModel.isFallback(Path.of(model.jobArguments().get(1)))).isTrue();
-        assertThat(Path.of(model.jobArguments().get(1))).isRegularFile();
+        assertThat(model.jobSettings()).containsOnlyKeys("model");
+        assertThat(OfflineFallbackModel.isFallback(Path.of(model.jobSettings().get("model")))).isTrue();
+        assertThat(Path.of(model.jobSettings().get("model"))).isRegularFile();
         assertThat(model.note()).contains("not found").contains("meaningless");
     }
 }

@@ -204,11 +204,16 @@ public final class JobArguments {
         return flags;
     }
 
-    /** Every setting with its values, description and default, one block per setting. */
+    /** The job's usage: how to run it, then {@link #settingsHelp}. */
     public static String help(Class<?> optionsClass) {
+        return "Usage: flink run <job jar> [--config FILE] [--KEY VALUE | --KEY=VALUE]... [--kafka.PROP VALUE]...\n"
+                + "Settings (flags win over --config; a value that starts with '-' goes as --KEY=VALUE):\n"
+                + settingsHelp(optionsClass);
+    }
+
+    /** Every setting with its values, description and default, one block per setting. */
+    public static String settingsHelp(Class<?> optionsClass) {
         StringBuilder out = new StringBuilder();
-        out.append("Usage: flink run <job jar> [--config FILE] [--KEY VALUE | --KEY=VALUE]... [--kafka.PROP VALUE]...\n");
-        out.append("Settings (flags win over --config; a value that starts with '-' goes as --KEY=VALUE):\n");
         for (Setting setting : settings(optionsClass).values()) {
             ConfigOption<?> option = setting.option();
             out.append("  --").append(option.key()).append(' ').append(label(setting.type())).append('\n');
