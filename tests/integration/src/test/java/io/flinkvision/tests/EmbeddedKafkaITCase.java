@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +42,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +52,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The embedded broker: frames published and read back exactly, transactions, loopback-only, overrides and cleanup. */
+/** The embedded broker: frames published and read back exactly, transactions, loopback-only, overrides, SASL and cleanup. */
 class EmbeddedKafkaITCase {
     private static EmbeddedKafka kafka;
 
@@ -171,6 +175,42 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
+    void saslPlainAdmitsItsUsersAndRefusesWrongOrMissingCredentials() throws Exception {
+        try (EmbeddedKafka secured = EmbeddedKafka.builder().saslPlainUser("alice", "alice-secret").start()) {
+            secured.createTopics(1, "sasl-it");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    secured.clientProperties("alice"), new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("sasl-it", "k", "from alice")).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(values(readAll(secured.clientProperties("alice"), "sasl-it", 1, 1, "read_committed")))
+                    .containsExactly("from alice");
+
+            Properties wrongPassword = secured.clientProperties("alice");
+            wrongPassword.setProperty(SaslConfigs.SASL_JAAS_CONFIG,
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"guess\";");
+            assertThatThrownBy(() -> describeCluster(wrongPassword))
+                    .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+
+            Properties noCredentials = new Properties();
+            noCredentials.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secured.bootstrapServers());
+            // A PLAINTEXT client on a SASL listener gets disconnected until it gives up.
+            assertThatThrownBy(() -> describeCluster(noCredentials)).hasRootCauseInstanceOf(TimeoutException.class);
+
+            assertThatThrownBy(() -> secured.clientProperties("mallory"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[alice]");
+        }
+        assertThatThrownBy(() -> kafka.clientProperties("alice")).hasMessageContaining("no SASL listener");
+    }
+
+    private static void describeCluster(Properties props) throws Exception {
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void slf4jApi2IsOnTheClasspath() {
         // The broker's threads die with NoClassDefFoundError LoggingEventBuilder on SLF4J 1.7.
         String location = LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation().toString();
@@ -192,7 +232,11 @@ class EmbeddedKafkaITCase {
     /** All records of a topic from the start, waiting until {@code expected} arrived (or 30 s). */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(
             String topic, int partitions, int expected, String isolationLevel) {
-        Properties props = kafka.clientProperties();
+        return readAll(kafka.clientProperties(), topic, partitions, expected, isolationLevel);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(
+            Properties props, String topic, int partitions, int expected, String isolationLevel) {
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -3,6 +3,8 @@ package io.flinkvision.testkit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
@@ -15,8 +17,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A running combined KRaft node: Kafka's own {@link KafkaRaftServer}, on storage formatted here the way
- * {@code kafka-storage.sh format} does it. Formatting skips directories that are already formatted, so
- * the same configuration restarts a node on its existing data.
+ * {@code kafka-storage.sh format} does it, unless it was formatted before: then the same configuration
+ * restarts the node on its existing data.
  *
  * <p>A fatal broker fault makes Kafka end the JVM it runs in, as a real broker would end.
  */
@@ -53,6 +55,10 @@ final class KafkaNode implements AutoCloseable {
      * formatting fails, so no one's stdout is touched.
      */
     private static void format(KafkaConfig config) throws Exception {
+        // The formatter would verify a formatted directory against a new cluster id and fail.
+        if (config.logDirs().stream().allMatch(dir -> Files.exists(Path.of(dir, "meta.properties")))) {
+            return;
+        }
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(report, true, StandardCharsets.UTF_8))
@@ -61,7 +67,6 @@ final class KafkaNode implements AutoCloseable {
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setReleaseVersion(MetadataVersion.latestProduction())
                 .setUnstableFeatureVersionsEnabled(false)
-                .setIgnoreFormatted(true)
                 .setControllerListenerName(config.controllerListenerNames().get(0))
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setDirectories(config.logDirs());
