@@ -69,6 +69,48 @@ final class JavaProcess {
         }
     }
 
+    /**
+     * Runs {@code java jvmOptions -cp classpath mainClass arguments} to completion and returns its
+     * output (stdout and stderr together).
+     *
+     * @throws IllegalStateException if it exits non-zero or runs longer than {@code timeout}
+     */
+    static String run(String name, List<String> jvmOptions, String classpath, String mainClass,
+            List<String> arguments, Path workingDirectory, Duration timeout) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable().toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(arguments);
+        try {
+            Path output = Files.createTempFile(workingDirectory, "run-", ".out");
+            try {
+                Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                        .redirectErrorStream(true).redirectOutput(output.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(nullDevice())).start();
+                boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!exited) {
+                    process.destroyForcibly();
+                }
+                String text = Files.readString(output, StandardCharsets.UTF_8);
+                if (!exited || process.exitValue() != 0) {
+                    throw new IllegalStateException(name + (exited ? " exited with code " + process.exitValue()
+                            : " did not finish within " + timeout) + "; its output:" + System.lineSeparator() + text);
+                }
+                return text;
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + name, e);
+        }
+    }
+
     /** The classpath of a Flink or Kafka process is a few kB of jar paths: the log does not need it. */
     private static List<String> redactClasspath(List<String> command) {
         List<String> shown = new ArrayList<>(command);
