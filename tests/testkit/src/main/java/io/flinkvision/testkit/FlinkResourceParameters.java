@@ -28,6 +28,11 @@ record FlinkResourceParameters(List<String> jvmFlags, List<String> dynamicProper
     static FlinkResourceParameters compute(String command, String classpath, Path confDirectory, Path workDirectory) {
         String output = JavaProcess.run("BashJavaUtils " + command, List.of(), classpath, BASH_JAVA_UTILS,
                 List.of(command, "--configDir", confDirectory.toString()), workDirectory, Duration.ofMinutes(2));
+        return parse(command, output);
+    }
+
+    /** Finds the two result lines by their prefix: BashJavaUtils logs to the same stream. */
+    static FlinkResourceParameters parse(String command, String output) {
         List<String> results = output.lines().filter(line -> line.startsWith(RESULT_PREFIX))
                 .map(line -> line.substring(RESULT_PREFIX.length()).trim()).toList();
         if (results.size() != 2) {

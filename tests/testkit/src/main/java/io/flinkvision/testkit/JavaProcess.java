@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -21,6 +23,17 @@ import java.util.function.BooleanSupplier;
  * a line in the log, stop (SIGTERM, so shutdown hooks run) or kill (SIGKILL, as a crash would).
  */
 final class JavaProcess {
+    /**
+     * Processes not yet seen to exit. A test JVM that ends without closing its brokers and clusters
+     * must not leave them running on a machine shared with other builds: a shutdown hook kills them.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "testkit-process-reaper"));
+    }
+
     private final String name;
     private final Process process;
     private final Path logFile;
@@ -63,6 +76,8 @@ final class JavaProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
             return new JavaProcess(name, process, logFile, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + javaExecutable() + ")", e);
