@@ -1,12 +1,15 @@
 package io.flinkvision.planner;
 
-import io.flinkvision.modelgen.efficientnet.EfficientNetOnnxGenerator;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
-import io.flinkvision.modelgen.efficientnet.SeededWeights;
+import io.flinkvision.core.model.OnnxEnvironment;
+import io.flinkvision.core.model.PreprocessSpec;
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.RunnerOptions;
-import io.flinkvision.core.model.OnnxEnvironment;
+import io.flinkvision.measure.FrameSize;
+import io.flinkvision.measure.PixelPathTimer;
+import io.flinkvision.modelgen.efficientnet.EfficientNetOnnxGenerator;
+import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
+import io.flinkvision.modelgen.efficientnet.SeededWeights;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,43 +22,68 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Command line {@code plan}: measures seeded EfficientNet variants on this machine (or reads the cached
  * measurements for the same hardware fingerprint), then recommends the most accurate variant that
- * meets {@code --streams x --fps} within the p99 latency budget and {@code --max-slots}. The last line
+ * meets {@code --streams x --fps} within the batch p99 budget and {@code --max-slots}. The last line
  * is always {@code recommend variant=B<n> slots=<n> fps_per_slot=<x>}. Run with {@code -Xss8m}.
  */
-public final class CapacityPlanner {
-    /** Frames decoded and preprocessed to measure one variant's pixel path (after a warm-up). */
-    static final int PIXEL_ITERATIONS = 200;
+@Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Measures EfficientNet variants on this machine through the job's ONNX Runtime runner "
+                + "(cached per hardware fingerprint) and recommends the most accurate one that serves "
+                + "--streams x --fps frames/s within --max-slots slots, its batch p99 within --latency-budget-ms."},
+        footer = {"", "The last line is always: recommend variant=B<n> slots=<n> fps_per_slot=<x>",
+                "Exit codes: 0 done, 1 measuring failed, 2 bad options."})
+public final class CapacityPlanner implements Callable<Integer> {
+    /** Frames decoded and preprocessed to cost one variant's pixel path (after a warm-up of 100). */
+    static final int PIXEL_FRAMES = 200;
 
-    private CapacityPlanner() {}
+    @Mixin
+    private PlannerOptions options;
+
+    @Spec
+    private CommandSpec spec;
 
     public static void main(String[] args) {
-        PlannerOptions options;
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The planner's command line: parses, validates (exit 2 with usage), runs (exit 1 on failure). */
+    static CommandLine commandLine() {
+        CommandLine commandLine = PlannerOptions.configure(new CommandLine(new CapacityPlanner()));
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            cl.getErr().println("error: " + e);
+            return 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() throws InferenceException {
         try {
-            options = PlannerOptions.parse(args);
+            options.validate();
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(PlannerOptions.USAGE);
-            System.exit(2);
-            return;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try {
-            run(options, System.out);
-        } catch (InferenceException | RuntimeException e) {
-            System.err.println("error: " + e);
-            System.exit(1);
-        }
+        run(options, System.out);
+        return 0;
     }
 
     /** Measures (or reads the cache), prints the report and returns the recommendation. */
     public static Recommendation run(PlannerOptions o, PrintStream out) throws InferenceException {
-        RunnerOptions runner = o.device().equals("cuda")
+        RunnerOptions runner = o.device() == Device.CUDA
                 ? new RunnerOptions(Device.CUDA, 0, o.threads(), false)
                 : RunnerOptions.cpu(o.threads());
-        HardwareFingerprint hw = HardwareFingerprint.current(OnnxEnvironment.get().getVersion(), o.device(),
+        HardwareFingerprint hw = HardwareFingerprint.current(OnnxEnvironment.get().getVersion(), o.deviceName(),
                 o.threads());
         out.println("hardware: " + hw.describe());
         MeasurementCache cache = new MeasurementCache(o.cacheDir());
@@ -75,8 +103,8 @@ public final class CapacityPlanner {
             out.printf(Locale.ROOT, "%s: measured on %s in %.1f s%s%n", v, r.device(), (System.nanoTime() - t0) / 1e9,
                     r.fellBackToCpu() ? " (CUDA unavailable: fell back to CPU; not cached)" : "");
             for (Measurement m : r.measurements()) {
-                out.printf(Locale.ROOT, "  batch %d: %.1f frames/s, p99 %.1f ms over %d batches%n", m.batchSize(),
-                        m.framesPerSecond(), m.p99Millis(), m.batches());
+                out.printf(Locale.ROOT, "  batch %d: %.1f frames/s, batch p99 %.1f ms over %d batches%n",
+                        m.batchSize(), m.framesPerSecond(), m.batchP99Millis(), m.batches());
             }
             fellBack |= r.fellBackToCpu();
             if (!r.fellBackToCpu()) {
@@ -92,15 +120,14 @@ public final class CapacityPlanner {
                 o.slotsPerTaskManager());
         if (o.chart() != null) {
             PlanChart.write(chartPoints(rec), String.format(Locale.ROOT,
-                    "EfficientNet on %s, %d thread(s)/slot, p99 <= %.0f ms%s", o.device(), o.threads(),
-                    o.latencyBudgetMillis(), o.countsPixelPath()
-                            ? ", + " + o.frameWidth() + "x" + o.frameHeight() + " JPEG pixel path" : ""),
+                    "EfficientNet on %s, %d thread(s)/slot, batch p99 <= %.0f ms%s", o.deviceName(), o.threads(),
+                    o.latencyBudgetMillis(), o.countsPixelPath() ? ", + " + o.frame() + " JPEG pixel path" : ""),
                     o.chart());
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
-        String pixelNote = o.countsPixelPath() ? o.frameWidth() + "x" + o.frameHeight() + " JPEG" : null;
+        String pixelNote = o.countsPixelPath() ? o.frame() + " JPEG" : null;
         for (String line : PlanTable.lines(rec, PlanTable.Figures::of, pixelCosts, pixelNote,
-                o.device().equals("cuda") && !fellBack ? "GPU(s)" : o.processors() + "-core TaskManager(s)")) {
+                o.device() == Device.CUDA && !fellBack ? "GPU(s)" : o.processors() + "-core TaskManager(s)")) {
             out.println(line);
         }
         return rec;
@@ -110,23 +137,34 @@ public final class CapacityPlanner {
     private static List<Measurement> withPixelPath(PlannerOptions o, HardwareFingerprint hw, MeasurementCache cache,
                                                    List<Measurement> modelOnly,
                                                    Map<EfficientNetVariant, Double> costs, PrintStream out) {
+        FrameSize frame = o.frame();
+        byte[] jpeg = null;
         for (EfficientNetVariant v : o.variants()) {
-            Optional<Double> cached = o.refresh() ? Optional.empty()
-                    : cache.readPixelCost(hw, v, o.frameWidth(), o.frameHeight());
-            double cost = cached.orElseGet(() -> PixelPathCost.coreMillis(v, o.frameWidth(), o.frameHeight(),
-                    PIXEL_ITERATIONS));
-            if (cached.isEmpty()) {
-                cache.writePixelCost(hw, v, o.frameWidth(), o.frameHeight(), cost);
+            Optional<Double> cached = o.refresh() ? Optional.empty() : cache.readPixelCost(hw, v, frame);
+            double cost;
+            if (cached.isPresent()) {
+                cost = cached.get();
+            } else {
+                jpeg = jpeg != null ? jpeg : CameraLikeFrame.jpeg(frame, 7);
+                cost = PixelPathTimer.builder().jpegs(List.of(jpeg)).preprocess(evalTransform(v))
+                        .timedFrames(PIXEL_FRAMES).build().time().meanCoreMillis();
+                cache.writePixelCost(hw, v, frame, cost);
             }
-            out.printf(Locale.ROOT, "%s: decode + preprocess %dx%d JPEG to %d px: %.2f core-ms per frame%s%n", v,
-                    o.frameWidth(), o.frameHeight(), v.resolution(), cost, cached.isPresent() ? " (cached)" : "");
+            out.printf(Locale.ROOT, "%s: decode + preprocess %s JPEG to %d px: %.2f core-ms per frame (mean)%s%n", v,
+                    frame, v.resolution(), cost, cached.isPresent() ? " (cached)" : "");
             costs.put(v, cost);
         }
         List<Measurement> adjusted = new ArrayList<>();
         for (Measurement m : modelOnly) {
-            adjusted.add(PixelPathCost.withPixelPath(m, costs.get(m.variant()), o.threads()));
+            adjusted.add(SlotCostModel.withPixelPath(m, costs.get(m.variant()), o.threads()));
         }
         return adjusted;
+    }
+
+    /** The eval transform of the paper's resolution r: shorter side to round(r / 0.875), center crop r. */
+    static PreprocessSpec evalTransform(EfficientNetVariant v) {
+        int size = v.resolution();
+        return PreprocessSpec.imagenet(size, (int) Math.round(size / 0.875));
     }
 
     /** One point per variant with a measurement within budget: (fps/slot, paper top-1). */

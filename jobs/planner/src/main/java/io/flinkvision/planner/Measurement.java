@@ -6,10 +6,12 @@ import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
  * One measured point: a variant run at one batch size in one slot.
  *
  * @param framesPerSecond frames (not batches) per second in one slot
- * @param p99Millis 99th percentile (nearest rank) of the per-batch latency
+ * @param batchP99Millis 99th percentile of the latency of one batch through the model (run call to
+ *     result; HdrHistogram, 3 significant digits). Not a frame's latency: that adds the frame's pixel
+ *     path, its wait for the batch to fill and any queue for the runner, which depend on the load.
  * @param batches how many batches were timed
  */
-public record Measurement(EfficientNetVariant variant, int batchSize, double framesPerSecond, double p99Millis,
+public record Measurement(EfficientNetVariant variant, int batchSize, double framesPerSecond, double batchP99Millis,
                           int batches) {
     public Measurement {
         if (variant == null) {
@@ -20,8 +22,8 @@ public record Measurement(EfficientNetVariant variant, int batchSize, double fra
         }
     }
 
-    /** Whether this point meets a per-batch p99 latency budget. */
+    /** Whether this point's batch p99 is within the latency budget. */
     public boolean meets(double latencyBudgetMillis) {
-        return p99Millis <= latencyBudgetMillis;
+        return batchP99Millis <= latencyBudgetMillis;
     }
 }

@@ -1,5 +1,6 @@
 package io.flinkvision.planner;
 
+import io.flinkvision.measure.FrameSize;
 import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.io.IOException;
 import java.io.Reader;
@@ -30,7 +31,8 @@ public final class MeasurementCache {
     /**
      * The cached measurements for the key, if a file exists whose stored key matches exactly and whose
      * measurements timed at least {@code minSeconds} per batch size (a quick run never stands in for a
-     * longer one that is asked for).
+     * longer one that is asked for). Files from before batch p99s were kept in HdrHistogram
+     * ({@code p99_ms} instead of {@code batch_p99_ms}) are measured again.
      */
     public Optional<List<Measurement>> read(CacheKey key, double minSeconds) {
         Properties p = load(key.fileName());
@@ -46,7 +48,7 @@ public final class MeasurementCache {
                 String prefix = "batch." + batch + ".";
                 out.add(new Measurement(key.variant(), batch,
                         Double.parseDouble(p.getProperty(prefix + "fps")),
-                        Double.parseDouble(p.getProperty(prefix + "p99_ms")),
+                        Double.parseDouble(p.getProperty(prefix + "batch_p99_ms")),
                         Integer.parseInt(p.getProperty(prefix + "batches"))));
             }
             return Optional.of(out);
@@ -64,7 +66,7 @@ public final class MeasurementCache {
             String prefix = "batch." + m.batchSize() + ".";
             // Double.toString round-trips exactly: a cached plan is the measured plan, digit for digit.
             p.setProperty(prefix + "fps", Double.toString(m.framesPerSecond()));
-            p.setProperty(prefix + "p99_ms", Double.toString(m.p99Millis()));
+            p.setProperty(prefix + "batch_p99_ms", Double.toString(m.batchP99Millis()));
             p.setProperty(prefix + "batches", Integer.toString(m.batches()));
         }
         store(key.fileName(), p);
@@ -99,33 +101,36 @@ public final class MeasurementCache {
         }
     }
 
-    /** The cached pixel-path cost (core-ms per frame) for a variant and frame size on this hardware. */
-    public Optional<Double> readPixelCost(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
-        Properties p = load(pixelFile(hw, variant, width, height));
-        if (p == null || !pixelKey(hw, variant, width, height).equals(p.getProperty("key"))) {
+    /**
+     * The cached pixel-path cost (mean core-ms per frame) for a variant and frame size on this hardware.
+     * Files from before the mean was kept (they hold a median, {@code pixel_core_ms}) are measured again.
+     */
+    public Optional<Double> readPixelCost(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
+        Properties p = load(pixelFile(hw, variant, frame));
+        if (p == null || !pixelKey(hw, variant, frame).equals(p.getProperty("key"))) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Double.parseDouble(p.getProperty("pixel_core_ms")));
+            return Optional.of(Double.parseDouble(p.getProperty("pixel_mean_core_ms")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    public void writePixelCost(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height,
-                               double coreMillis) {
+    public void writePixelCost(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame,
+                               double meanCoreMillis) {
         Properties p = new Properties();
-        p.setProperty("key", pixelKey(hw, variant, width, height));
-        p.setProperty("pixel_core_ms", Double.toString(coreMillis));
-        store(pixelFile(hw, variant, width, height), p);
+        p.setProperty("key", pixelKey(hw, variant, frame));
+        p.setProperty("pixel_mean_core_ms", Double.toString(meanCoreMillis));
+        store(pixelFile(hw, variant, frame), p);
     }
 
-    private static String pixelKey(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
-        return hw.describe() + ";variant=" + variant + ";pixels=" + width + "x" + height;
+    private static String pixelKey(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
+        return hw.describe() + ";variant=" + variant + ";pixels=" + frame;
     }
 
-    private String pixelFile(HardwareFingerprint hw, EfficientNetVariant variant, int width, int height) {
-        return variant.name().toLowerCase(Locale.ROOT) + "-pixels-" + width + "x" + height + "-"
-                + CacheKey.shortHash(pixelKey(hw, variant, width, height)) + ".properties";
+    private String pixelFile(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
+        return variant.name().toLowerCase(Locale.ROOT) + "-pixels-" + frame + "-"
+                + CacheKey.shortHash(pixelKey(hw, variant, frame)) + ".properties";
     }
 }

@@ -3,111 +3,89 @@ package io.flinkvision.planner;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Draws paper top-1 accuracy (y) against measured frames/s per slot (x, log scale) as a PNG, with each
- * point labelled and the Pareto front joined by a line. Headless java.awt.
+ * The planner's chart (JFreeChart): paper top-1 accuracy (y) against measured frames/s per slot (x, log
+ * scale), each point labelled with its variant; the Pareto front joined by a line, dominated variants
+ * as points alone.
  */
 public final class PlanChart {
-    private static final int W = 800;
-    private static final int H = 560;
-    private static final int LEFT = 80;
-    private static final int RIGHT = 40;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 70;
+    static final int WIDTH = 800;
+    static final int HEIGHT = 560;
+    static final String FRONT = "Pareto front";
+    static final String DOMINATED = "dominated";
+    static final Color FRONT_COLOUR = new Color(200, 60, 40);
+    static final Color DOMINATED_COLOUR = new Color(40, 90, 200);
 
     private PlanChart() {}
 
-    public static BufferedImage render(List<ParetoFront.Point> points, String title) {
+    public static JFreeChart chart(List<ParetoFront.Point> points, String title) {
         if (points.isEmpty()) {
-            throw new IllegalArgumentException("nothing to chart");
+            throw new IllegalArgumentException("nothing to chart: no variant met the latency budget");
         }
-        double minX = points.stream().mapToDouble(ParetoFront.Point::x).filter(x -> x > 0).min().orElse(1);
-        double maxX = points.stream().mapToDouble(ParetoFront.Point::x).max().orElse(10);
-        double lo = Math.floor(Math.log10(minX) - 0.05);
-        double hi = Math.ceil(Math.log10(Math.max(maxX, minX * 1.01)) + 0.05);
-        double minY = Math.floor(points.stream().mapToDouble(ParetoFront.Point::y).min().orElse(75) - 0.5);
-        double maxY = Math.ceil(points.stream().mapToDouble(ParetoFront.Point::y).max().orElse(85) + 0.5);
-
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int plotW = W - LEFT - RIGHT;
-        int plotH = H - TOP - BOTTOM;
-        java.util.function.DoubleUnaryOperator px = x -> LEFT + (Math.log10(Math.max(x, 1e-9)) - lo) / (hi - lo) * plotW;
-        java.util.function.DoubleUnaryOperator py = y -> TOP + plotH - (y - minY) / (maxY - minY) * plotH;
-
-        // grid and axes
-        g.setColor(new Color(225, 225, 225));
-        for (int d = (int) lo; d <= (int) hi; d++) {
-            for (int m = 1; m <= 9; m++) {
-                double x = m * Math.pow(10, d);
-                if (Math.log10(x) > hi) {
-                    break;
-                }
-                int sx = (int) px.applyAsDouble(x);
-                g.drawLine(sx, TOP, sx, TOP + plotH);
-            }
-        }
-        for (double y = minY; y <= maxY + 1e-9; y += 1) {
-            int sy = (int) py.applyAsDouble(y);
-            g.drawLine(LEFT, sy, LEFT + plotW, sy);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(LEFT, TOP, plotW, plotH);
-        for (int d = (int) lo; d <= (int) hi; d++) {
-            double x = Math.pow(10, d);
-            int sx = (int) px.applyAsDouble(x);
-            String s = d >= 0 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%s", x);
-            g.drawString(s, sx - g.getFontMetrics().stringWidth(s) / 2, TOP + plotH + 18);
-        }
-        for (double y = minY; y <= maxY + 1e-9; y += 1) {
-            String s = String.format(Locale.ROOT, "%.0f", y);
-            g.drawString(s, LEFT - 8 - g.getFontMetrics().stringWidth(s), (int) py.applyAsDouble(y) + 4);
-        }
-        g.drawString("measured frames/s per slot (log scale)", LEFT + plotW / 2 - 110, H - 25);
-        Graphics2D gy = (Graphics2D) g.create();
-        gy.rotate(-Math.PI / 2);
-        gy.drawString("ImageNet top-1 % (paper)", -(TOP + plotH / 2 + 70), 25);
-        gy.dispose();
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, LEFT, TOP - 18);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-
-        // Pareto front
         List<ParetoFront.Point> front = ParetoFront.of(points);
-        g.setColor(new Color(200, 60, 40));
-        g.setStroke(new BasicStroke(2f));
-        for (int i = 1; i < front.size(); i++) {
-            ParetoFront.Point a = front.get(i - 1);
-            ParetoFront.Point b = front.get(i);
-            g.drawLine((int) px.applyAsDouble(a.x()), (int) py.applyAsDouble(a.y()),
-                    (int) px.applyAsDouble(b.x()), (int) py.applyAsDouble(b.y()));
+        List<ParetoFront.Point> dominated = new ArrayList<>(points);
+        dominated.removeAll(front);
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(series(FRONT, front));
+        data.addSeries(series(DOMINATED, dominated));
+        List<List<ParetoFront.Point>> labels = List.of(front, dominated);
+
+        // LogarithmicAxis ticks at 1..9 x 10^n (8, 9, 10, 20, 30): readable over the small span a family covers.
+        LogarithmicAxis x = new LogarithmicAxis("measured frames/s per slot (log scale)");
+        x.setNumberFormatOverride(new DecimalFormat("0.##"));
+        x.setStrictValuesFlag(false);
+        x.setLowerMargin(0.06);
+        x.setUpperMargin(0.1);
+        NumberAxis y = new NumberAxis("ImageNet top-1 % (paper)");
+        y.setAutoRangeIncludesZero(false);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setUpperMargin(0.08);
+        y.setLowerMargin(0.08);
+
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+        renderer.setSeriesLinesVisible(0, true);
+        renderer.setSeriesLinesVisible(1, false);
+        for (int s = 0; s < 2; s++) {
+            renderer.setSeriesPaint(s, s == 0 ? FRONT_COLOUR : DOMINATED_COLOUR);
+            renderer.setSeriesShape(s, new Ellipse2D.Double(-5, -5, 10, 10));
+            renderer.setSeriesStroke(s, new BasicStroke(2f));
+            renderer.setSeriesItemLabelsVisible(s, true);
+            renderer.setSeriesItemLabelPaint(s, Color.BLACK);
         }
-        // points
-        for (ParetoFront.Point p : points) {
-            int sx = (int) px.applyAsDouble(p.x());
-            int sy = (int) py.applyAsDouble(p.y());
-            g.setColor(front.contains(p) ? new Color(200, 60, 40) : new Color(40, 90, 200));
-            g.fillOval(sx - 5, sy - 5, 10, 10);
-            g.setColor(Color.BLACK);
-            g.drawString(p.label(), sx + 8, sy - 6);
-        }
-        g.dispose();
-        return img;
+        renderer.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(series).get(item).label());
+        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        renderer.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE1, TextAnchor.BOTTOM_LEFT));
+
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(210, 210, 210));
+        plot.setRangeGridlinePaint(new Color(210, 210, 210));
+        plot.setDomainMinorGridlinesVisible(true);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
     }
 
     public static void write(List<ParetoFront.Point> points, String title, Path png) {
@@ -116,11 +94,18 @@ public final class PlanChart {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (!ImageIO.write(render(points, title), "png", png.toFile())) {
-                throw new IllegalStateException("no PNG writer available");
-            }
+            ChartUtils.saveChartAsPNG(png.toFile(), chart(points, title), WIDTH, HEIGHT);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + png, e);
         }
+    }
+
+    /** Points in the order given; no auto-sort, so item i is points.get(i) (the labels rely on it). */
+    private static XYSeries series(String name, List<ParetoFront.Point> points) {
+        XYSeries series = new XYSeries(name, false, true);
+        for (ParetoFront.Point p : points) {
+            series.add(p.x(), p.y());
+        }
+        return series;
     }
 }

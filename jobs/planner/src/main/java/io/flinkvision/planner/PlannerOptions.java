@@ -1,33 +1,200 @@
 package io.flinkvision.planner;
 
+import io.flinkvision.core.runtime.Device;
+import io.flinkvision.measure.FrameSize;
 import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
-/** The planner's command-line options, parsed and checked. */
-public record PlannerOptions(List<EfficientNetVariant> variants, int streams, double fps, double latencyBudgetMillis,
-                             String device, int threads, List<Integer> batchSizes, double seconds, Path cacheDir,
-                             Path chart, boolean refresh, int maxSlots, int slotsPerTaskManager, int frameWidth,
-                             int frameHeight) {
+/**
+ * The planner's command-line options (picocli fields, typed and defaulted here), checked by
+ * {@link #validate()}. {@link CapacityPlanner} mixes them into its command; {@link #parse} reads
+ * them alone.
+ */
+public final class PlannerOptions {
+    @Option(names = "--streams", required = true, paramLabel = "N", description = "Cameras to serve.")
+    private int streams;
 
-    static final String USAGE = String.join("\n",
-            "usage: plan --streams N --fps X --latency-budget-ms L [options]",
-            "  --variants B0,B1,...     variants to measure (default B0,B1,B2,B3,B4; B5-B7 on request)",
-            "  --device cpu|cuda        (default cpu; cuda falls back to cpu with a note)",
-            "  --threads T              intra-op threads per slot (default 1)",
-            "  --batch-sizes 1,2,4      batch sizes to measure (default 1,2,4)",
-            "  --seconds S              timed seconds per batch size (default 2)",
-            "  --frame WxH              also count decoding + preprocessing a WxH JPEG per frame (default: model only)",
-            "  --max-slots N            a variant fits if it needs at most N slots (default 8)",
-            "  --slots-per-tm N         slots per TaskManager (default: processors / threads on cpu, 1 per GPU on cuda)",
-            "  --cache DIR              (default ${user.home}/.cache/flink-vision/planner)",
-            "  --chart FILE.png         write accuracy vs frames/s chart",
-            "  --refresh                measure again even if cached");
+    @Option(names = "--fps", required = true, paramLabel = "X", description = "Frames per second per camera.")
+    private double fps;
+
+    @Option(names = "--latency-budget-ms", required = true, paramLabel = "L",
+            description = "Budget for the p99 latency of one batch through the model (batch_p99_ms), in ms.")
+    private double latencyBudgetMillis;
+
+    @Option(names = "--variants", split = ",", paramLabel = "B<n>", converter = VariantConverter.class,
+            defaultValue = "B0,B1,B2,B3,B4", description = "Variants to measure (default: ${DEFAULT-VALUE}; B5-B7 on request).")
+    private List<EfficientNetVariant> variants;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Where the model runs (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a note.")
+    private Device device;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+            description = "Intra-op threads per slot (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "B", defaultValue = "1,2,4",
+            description = "Batch sizes to measure (default: ${DEFAULT-VALUE}).")
+    private List<Integer> batchSizes;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
+            description = "Timed seconds per batch size (default: ${DEFAULT-VALUE}).")
+    private double seconds;
+
+    @Option(names = "--frame", paramLabel = "WxH",
+            description = "Also count decoding + preprocessing a WxH JPEG per frame (default: the model alone).")
+    private FrameSize frame;
+
+    @Option(names = "--max-slots", paramLabel = "N", defaultValue = "8",
+            description = "A variant fits if it needs at most N slots (default: ${DEFAULT-VALUE}).")
+    private int maxSlots;
+
+    @Option(names = "--slots-per-tm", paramLabel = "N",
+            description = "Slots per TaskManager (default: processors / threads on cpu, 1 per GPU on cuda).")
+    private Integer slotsPerTaskManager;
+
+    @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/flink-vision/planner",
+            description = "Measurement cache (default: ${DEFAULT-VALUE}).")
+    private Path cacheDir;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Write the accuracy vs frames/s chart.")
+    private Path chart;
+
+    @Option(names = "--refresh", description = "Measure again even if cached.")
+    private boolean refresh;
+
+    /** Reads options alone (no command to run), as the planner's command line would, then validates them. */
+    public static PlannerOptions parse(String... args) {
+        PlannerOptions options = new PlannerOptions();
+        configure(new CommandLine(options)).parseArgs(args);
+        options.validate();
+        return options;
+    }
+
+    /** What every command line with these options needs: cpu/CUDA in any case, WxH frame sizes. */
+    static CommandLine configure(CommandLine commandLine) {
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(FrameSize.class, FrameSize::parse);
+    }
+
+    /**
+     * Checks what picocli's types cannot say.
+     *
+     * @throws IllegalArgumentException naming the option and what it needs
+     */
+    void validate() {
+        positive(streams, "--streams");
+        positive(fps, "--fps");
+        positive(latencyBudgetMillis, "--latency-budget-ms");
+        positive(threads, "--threads");
+        positive(seconds, "--seconds");
+        positive(maxSlots, "--max-slots");
+        if (slotsPerTaskManager != null) {
+            positive(slotsPerTaskManager, "--slots-per-tm");
+        }
+        for (int batch : batchSizes) {
+            positive(batch, "--batch-sizes");
+        }
+    }
+
+    private static void positive(double value, String option) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be > 0, got " + value);
+        }
+    }
+
+    private static void positive(int value, String option) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+        }
+    }
+
+    /** B0..B7 in any case. */
+    static final class VariantConverter implements ITypeConverter<EfficientNetVariant> {
+        @Override
+        public EfficientNetVariant convert(String value) {
+            try {
+                return EfficientNetVariant.parse(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown variant '" + value + "' (B0..B7)");
+            }
+        }
+    }
+
+    public int streams() {
+        return streams;
+    }
+
+    public double fps() {
+        return fps;
+    }
 
     public double targetFps() {
         return streams * fps;
+    }
+
+    public double latencyBudgetMillis() {
+        return latencyBudgetMillis;
+    }
+
+    /** The variants asked for, each once, smallest first. */
+    public List<EfficientNetVariant> variants() {
+        return List.copyOf(new TreeSet<>(variants));
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The device as in the cache key: "cpu" or "cuda". */
+    public String deviceName() {
+        return device.name().toLowerCase(Locale.ROOT);
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** The batch sizes asked for, each once, smallest first. */
+    public List<Integer> batchSizes() {
+        return List.copyOf(new TreeSet<>(batchSizes));
+    }
+
+    public double seconds() {
+        return seconds;
+    }
+
+    /** The camera frame whose pixel path is counted; null: the model alone. */
+    public FrameSize frame() {
+        return frame;
+    }
+
+    /** Whether the pixel path (JPEG decode + preprocess of {@code --frame}) is counted. */
+    public boolean countsPixelPath() {
+        return frame != null;
+    }
+
+    public int maxSlots() {
+        return maxSlots;
+    }
+
+    /**
+     * Slots per TaskManager. By default a slot measured alone owns {@code threads} cores, so more slots
+     * per TaskManager than cores / threads would make them share cores and fall short of the measured
+     * rate; one slot drives one GPU.
+     */
+    public int slotsPerTaskManager() {
+        if (slotsPerTaskManager != null) {
+            return slotsPerTaskManager;
+        }
+        return device == Device.CUDA ? 1 : Math.max(1, processors() / threads);
     }
 
     /** Processors of this machine: what one TaskManager like it offers. */
@@ -35,118 +202,16 @@ public record PlannerOptions(List<EfficientNetVariant> variants, int streams, do
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Whether the pixel path (JPEG decode + preprocess of {@code --frame}) is counted. */
-    public boolean countsPixelPath() {
-        return frameWidth > 0;
+    public Path cacheDir() {
+        return cacheDir;
     }
 
-    public static PlannerOptions parse(String... args) {
-        List<EfficientNetVariant> variants = List.of(EfficientNetVariant.B0, EfficientNetVariant.B1,
-                EfficientNetVariant.B2, EfficientNetVariant.B3, EfficientNetVariant.B4);
-        Integer streams = null;
-        Double fps = null;
-        Double budget = null;
-        String device = "cpu";
-        int threads = 1;
-        List<Integer> batches = List.of(1, 2, 4);
-        double seconds = 2;
-        Path cache = Path.of(System.getProperty("user.home"), ".cache", "flink-vision", "planner");
-        Path chart = null;
-        boolean refresh = false;
-        int maxSlots = 8;
-        Integer slotsPerTm = null;
-        int frameWidth = 0;
-        int frameHeight = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--variants" -> {
-                    List<EfficientNetVariant> vs = new ArrayList<>();
-                    for (String s : value(args, ++i, a).split(",")) {
-                        try {
-                            vs.add(EfficientNetVariant.parse(s));
-                        } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("unknown variant '" + s + "' (B0..B7)");
-                        }
-                    }
-                    variants = List.copyOf(new java.util.TreeSet<>(vs));
-                }
-                case "--streams" -> streams = positiveInt(value(args, ++i, a), a);
-                case "--fps" -> fps = positive(value(args, ++i, a), a);
-                case "--latency-budget-ms" -> budget = positive(value(args, ++i, a), a);
-                case "--device" -> {
-                    device = value(args, ++i, a).toLowerCase(Locale.ROOT);
-                    if (!device.equals("cpu") && !device.equals("cuda")) {
-                        throw new IllegalArgumentException("--device must be cpu or cuda, got " + device);
-                    }
-                }
-                case "--threads" -> threads = positiveInt(value(args, ++i, a), a);
-                case "--batch-sizes" -> {
-                    List<Integer> bs = new ArrayList<>();
-                    for (String s : value(args, ++i, a).split(",")) {
-                        bs.add(positiveInt(s.trim(), a));
-                    }
-                    batches = List.copyOf(new java.util.TreeSet<>(bs));
-                }
-                case "--seconds" -> seconds = positive(value(args, ++i, a), a);
-                case "--max-slots" -> maxSlots = positiveInt(value(args, ++i, a), a);
-                case "--slots-per-tm" -> slotsPerTm = positiveInt(value(args, ++i, a), a);
-                case "--cache" -> cache = Path.of(value(args, ++i, a));
-                case "--chart" -> chart = Path.of(value(args, ++i, a));
-                case "--refresh" -> refresh = true;
-                case "--frame" -> {
-                    String v = value(args, ++i, a);
-                    String[] wh = v.toLowerCase(Locale.ROOT).split("x");
-                    if (wh.length != 2) {
-                        throw new IllegalArgumentException("--frame needs WIDTHxHEIGHT, e.g. 1280x720, got '" + v + "'");
-                    }
-                    frameWidth = positiveInt(wh[0], a);
-                    frameHeight = positiveInt(wh[1], a);
-                }
-                default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
-            }
-        }
-        if (streams == null || fps == null || budget == null) {
-            throw new IllegalArgumentException("--streams, --fps and --latency-budget-ms are required");
-        }
-        if (slotsPerTm == null) {
-            // A slot measured alone owns `threads` cores; more slots per TaskManager than cores / threads would
-            // make them share cores and fall short of the measured rate. One slot drives one GPU.
-            slotsPerTm = device.equals("cuda") ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
-        }
-        return new PlannerOptions(variants, streams, fps, budget, device, threads, batches, seconds, cache, chart,
-                refresh, maxSlots, slotsPerTm, frameWidth, frameHeight);
+    /** Where to write the chart; null: no chart. */
+    public Path chart() {
+        return chart;
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static double positive(String s, String flag) {
-        double v;
-        try {
-            v = Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number, got '" + s + "'");
-        }
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(flag + " must be > 0, got " + s);
-        }
-        return v;
-    }
-
-    private static int positiveInt(String s, String flag) {
-        try {
-            int v = Integer.parseInt(s);
-            if (v < 1) {
-                throw new IllegalArgumentException(flag + " must be >= 1, got " + s);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a whole number, got '" + s + "'");
-        }
+    public boolean refresh() {
+        return refresh;
     }
 }

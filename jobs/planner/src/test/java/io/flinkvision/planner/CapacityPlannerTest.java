@@ -1,89 +1,182 @@
 package io.flinkvision.planner;
 
 import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B0;
+import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B1;
+import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B2;
+import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B3;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
 
 import io.flinkvision.core.model.OnnxEnvironment;
+import io.flinkvision.measure.FrameSize;
+import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The planner end to end on a generated B0 and real ONNX Runtime: measure, cache, recommend, chart. */
+/**
+ * The planner end to end. Given a measurement cache with numbers chosen here, it must give the
+ * recommendation those numbers imply (worked out by hand in the comments), without measuring; and on
+ * a generated B0 and real ONNX Runtime it must measure, cache and size a deployment that meets the
+ * target.
+ */
 class CapacityPlannerTest {
     @TempDir
     Path tmp;
 
-    private String run(PlannerOptions options, Recommendation[] result) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            result[0] = CapacityPlanner.run(options, out);
+    private record Run(String report, Recommendation recommendation) {
+        String lastLine() {
+            List<String> lines = report.lines().toList();
+            return lines.get(lines.size() - 1);
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Run run(String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Recommendation r;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            r = CapacityPlanner.run(PlannerOptions.parse(args), out);
+        }
+        return new Run(bytes.toString(StandardCharsets.UTF_8), r);
+    }
+
+    private static HardwareFingerprint thisMachine() {
+        return HardwareFingerprint.current(OnnxEnvironment.get().getVersion(), "cpu", 1);
+    }
+
+    private static Measurement m(EfficientNetVariant v, int batch, double fps, double batchP99) {
+        return new Measurement(v, batch, fps, batchP99, 100);
+    }
+
+    /** Caches, for this machine, batch sizes 1 and 4 of B0-B3, timed 1 s each. */
+    private Path cacheWithKnownNumbers() {
+        Path dir = tmp.resolve("cache");
+        MeasurementCache cache = new MeasurementCache(dir);
+        HardwareFingerprint hw = thisMachine();
+        cache.write(new CacheKey(hw, B0, List.of(1, 4)), List.of(m(B0, 1, 100, 11), m(B0, 4, 130, 35)), 1);
+        // B1 is slower than B2 at its best: more accurate B2 dominates it.
+        cache.write(new CacheKey(hw, B1, List.of(1, 4)), List.of(m(B1, 1, 40, 18), m(B1, 4, 45, 60)), 1);
+        cache.write(new CacheKey(hw, B2, List.of(1, 4)), List.of(m(B2, 1, 40, 26), m(B2, 4, 48, 90)), 1);
+        // B3's batch 4 is over a 100 ms budget; its batch 1 is not.
+        cache.write(new CacheKey(hw, B3, List.of(1, 4)), List.of(m(B3, 1, 20, 55), m(B3, 4, 24, 180)), 1);
+        return dir;
+    }
+
+    private static String[] args(Path cache, String... more) {
+        return Stream.concat(Stream.of("--variants", "B0,B1,B2,B3", "--batch-sizes", "1,4", "--seconds", "1",
+                "--cache", cache.toString()), Stream.of(more)).toArray(String[]::new);
     }
 
     @Test
-    void measuresOnceThenAnswersFromTheCacheWithTheSameRecommendation() throws Exception {
-        Path chart = tmp.resolve("plan.png");
-        PlannerOptions options = PlannerOptions.parse("--variants", "B0", "--streams", "2", "--fps", "5",
-                "--latency-budget-ms", "5000", "--batch-sizes", "1,2", "--seconds", "0.3",
-                "--cache", tmp.resolve("cache").toString(), "--chart", chart.toString());
-        Recommendation[] first = new Recommendation[1];
+    void fromAGivenCacheItRecommendsWhatTheNumbersImplyWithoutMeasuring() throws Exception {
+        Path cache = cacheWithKnownNumbers();
 
-        String measured = run(options, first);
+        // 8 x 5 = 40 frames/s within 100 ms and 4 slots: B3 at batch 1 (20 frames/s) needs 2 slots.
+        Run roomy = run(args(cache, "--streams", "8", "--fps", "5", "--latency-budget-ms", "100", "--max-slots", "4"));
+        assertThat(roomy.lastLine()).isEqualTo("recommend variant=B3 slots=2 fps_per_slot=20.0");
+        assertThat(roomy.report()).contains("B0: cached", "B1: cached", "B2: cached", "B3: cached")
+                .doesNotContain("measured on");
+        assertThat(cache.resolve("models")).as("nothing was generated to measure").doesNotExist();
 
-        List<String> lines = measured.lines().toList();
-        assertThat(lines.get(lines.size() - 1)).matches("recommend variant=B0 slots=[0-9]+ fps_per_slot=[0-9]+\\.[0-9]");
-        assertThat(measured).contains("B0: measured on cpu");
-        Measurement best = first[0].chosen().best().orElseThrow();
-        assertThat(best.framesPerSecond()).isPositive();
-        assertThat(best.batches()).isGreaterThanOrEqualTo(Measurer.MIN_BATCHES);
-        assertThat(first[0].chosen().slotsNeeded())
-                .isEqualTo(Recommendation.slotsFor(10, best.framesPerSecond()));
-        assertThat(chart).isNotEmptyFile();
-        assertThat(Files.list(tmp.resolve("cache/models"))).singleElement()
-                .satisfies(p -> assertThat(p.getFileName().toString()).isEqualTo("efficientnet_b0_seed0.onnx"));
+        // One slot: B3 needs 2, B2 at batch 4 (48 frames/s) needs 1.
+        Run oneSlot = run(args(cache, "--streams", "8", "--fps", "5", "--latency-budget-ms", "100", "--max-slots", "1"));
+        assertThat(oneSlot.lastLine()).isEqualTo("recommend variant=B2 slots=1 fps_per_slot=48.0");
 
-        Recommendation[] second = new Recommendation[1];
-        String cached = run(options, second);
+        // 45 frames/s within 50 ms: B3 drops out, B2 and B1 keep only batch 1 (40/s: 2 slots), B0 at 4 needs 1.
+        Run tight = run(args(cache, "--streams", "9", "--fps", "5", "--latency-budget-ms", "50", "--max-slots", "1"));
+        assertThat(tight.lastLine()).isEqualTo("recommend variant=B0 slots=1 fps_per_slot=130.0");
+        assertThat(tight.recommendation().plans()).filteredOn(p -> p.variant() == B3).singleElement()
+                .satisfies(p -> assertThat(p.best()).isEmpty());
 
-        assertThat(cached).contains("B0: cached").doesNotContain("measured on");
-        assertThat(second[0].chosen().best()).contains(best);
-        assertThat(cached.lines().toList()).last().isEqualTo(lines.get(lines.size() - 1));
-        assertThat(second[0].chosen().variant()).isEqualTo(B0);
+        // 1000 frames/s fits nowhere in 4 slots: the fastest, B0 at 130/s, needs ceil(1000 / 130) = 8.
+        Run tooMuch = run(args(cache, "--streams", "100", "--fps", "10", "--latency-budget-ms", "100",
+                "--max-slots", "4"));
+        assertThat(tooMuch.report()).contains("NO VARIANT FITS in 4 slots");
+        assertThat(tooMuch.lastLine()).isEqualTo("recommend variant=B0 slots=8 fps_per_slot=130.0");
     }
 
     @Test
-    void countingThePixelPathLowersThroughputByExactlyItsMeasuredCost() throws Exception {
-        String cache = tmp.resolve("cache").toString();
-        String[] target = {"--variants", "B0", "--streams", "1", "--fps", "5", "--latency-budget-ms", "5000",
-                "--batch-sizes", "1", "--seconds", "0.3", "--cache", cache};
-        Recommendation[] modelOnly = new Recommendation[1];
-        run(PlannerOptions.parse(target), modelOnly);
-        String[] withFrame = Stream.concat(Arrays.stream(target),
-                Stream.of("--frame", "640x480")).toArray(String[]::new);
-        Recommendation[] withPixels = new Recommendation[1];
+    void theChartAndItsParetoFrontLeaveOutTheDominatedVariant() throws Exception {
+        Path cache = cacheWithKnownNumbers();
+        Path chart = tmp.resolve("charts/plan.png");
 
-        String report = run(PlannerOptions.parse(withFrame), withPixels);
+        Run r = run(args(cache, "--streams", "8", "--fps", "5", "--latency-budget-ms", "100", "--chart",
+                chart.toString()));
 
-        assertThat(report).contains("B0: cached").contains("decode + preprocess 640x480 JPEG to 224 px")
-                .contains("pixel_ms").contains("include decoding + preprocessing a 640x480 JPEG");
-        double pixelMillis = new MeasurementCache(tmp.resolve("cache"))
-                .readPixelCost(HardwareFingerprint.current(OnnxEnvironment.get()
-                        .getVersion(), "cpu", 1), B0, 640, 480).orElseThrow();
+        // Best within budget: B0 130, B1 45, B2 48, B3 20 frames/s; B1 is slower and less accurate than B2.
+        assertThat(ParetoFront.of(CapacityPlanner.chartPoints(r.recommendation())))
+                .extracting(ParetoFront.Point::label).containsExactly("B3", "B2", "B0");
+        BufferedImage png = ImageIO.read(chart.toFile());
+        assertThat(png.getWidth()).isEqualTo(PlanChart.WIDTH);
+        assertThat(png.getHeight()).isEqualTo(PlanChart.HEIGHT);
+    }
+
+    @Test
+    void thePixelPathLowersFramesPerSlotButNotTheBatchLatency() throws Exception {
+        Path cache = cacheWithKnownNumbers();
+        MeasurementCache given = new MeasurementCache(cache);
+        FrameSize hd = new FrameSize(1280, 720);
+        // One thread per slot: B0 batch 4 = 1000 / 130 = 7.69 core-ms + 12.31 decoding = 20 ms -> 50 frames/s;
+        // B2 batch 4 = 1000 / 48 = 20.83 + 4.17 = 25 ms -> 40 frames/s.
+        given.writePixelCost(thisMachine(), B0, hd, 20 - 1000.0 / 130);
+        given.writePixelCost(thisMachine(), B1, hd, 5);
+        given.writePixelCost(thisMachine(), B2, hd, 25 - 1000.0 / 48);
+        given.writePixelCost(thisMachine(), B3, hd, 10);
+        String[] target = {"--streams", "9", "--fps", "5", "--latency-budget-ms", "40", "--max-slots", "1"};
+
+        Run modelOnly = run(args(cache, target));
+        Run withPixels = run(args(cache, Stream.concat(Stream.of(target), Stream.of("--frame", "1280x720"))
+                .toArray(String[]::new)));
+
+        // 45 frames/s in one slot within 40 ms: B2's batch 4 is out (90 ms), its batch 1 (40/s) falls short.
+        assertThat(modelOnly.lastLine()).isEqualTo("recommend variant=B0 slots=1 fps_per_slot=130.0");
+        // With the pixel path, B0 at batch 4 delivers 50; its batch p99 (35 ms) is still within 40 ms.
+        assertThat(withPixels.lastLine()).isEqualTo("recommend variant=B0 slots=1 fps_per_slot=50.0");
+        assertThat(withPixels.recommendation().chosen().best().orElseThrow().batchP99Millis()).isEqualTo(35.0);
+        assertThat(withPixels.report()).contains("B0: decode + preprocess 1280x720 JPEG to 224 px: 12.31")
+                .contains("(cached)").contains("pixel_ms").contains("batch_p99_ms");
+    }
+
+    @Test
+    void measuresAGeneratedB0OnceThenAnswersFromTheCache() throws Exception {
+        Path cache = tmp.resolve("cache");
+        String[] options = {"--variants", "B0", "--streams", "2", "--fps", "15", "--latency-budget-ms", "5000",
+                "--batch-sizes", "1,2", "--seconds", "0.3", "--frame", "320x240", "--cache", cache.toString()};
+
+        Run measured = run(options);
+
+        assertThat(measured.report()).contains("B0: measured on cpu").contains("decode + preprocess 320x240 JPEG");
+        assertThat(measured.lastLine()).matches("recommend variant=B0 slots=[0-9]+ fps_per_slot=[0-9]+\\.[0-9]");
+        VariantPlan plan = measured.recommendation().chosen();
+        Measurement best = plan.best().orElseThrow();
+        assertThat(best.batches()).isGreaterThanOrEqualTo(3);
+        assertThat(best.batchP99Millis()).isPositive();
+        // The slots serve the 30 frames/s asked for, and one fewer would not.
+        assertThat(plan.slotsNeeded() * best.framesPerSecond()).isGreaterThanOrEqualTo(30);
+        assertThat((plan.slotsNeeded() - 1) * best.framesPerSecond()).isLessThan(30);
+        assertThat(Files.list(cache.resolve("models"))).singleElement()
+                .satisfies(p -> assertThat(p.getFileName()).hasToString("efficientnet_b0_seed0.onnx"));
+        // Decoding is work on the slot's one core: with it, no batch size can be faster than the model alone.
+        double pixelMillis = new MeasurementCache(cache).readPixelCost(thisMachine(), B0, new FrameSize(320, 240))
+                .orElseThrow();
         assertThat(pixelMillis).isPositive();
-        Measurement model = modelOnly[0].chosen().best().orElseThrow();
-        Measurement total = withPixels[0].chosen().best().orElseThrow();
-        assertThat(1000 / total.framesPerSecond())
-                .isCloseTo(1000 / model.framesPerSecond() + pixelMillis, offset(1e-9));
-        assertThat(total.p99Millis()).isCloseTo(model.p99Millis() + pixelMillis,
-                offset(1e-9));
+        List<Measurement> modelOnly = new MeasurementCache(cache)
+                .read(new CacheKey(thisMachine(), B0, List.of(1, 2)), 0.3).orElseThrow();
+        assertThat(best.framesPerSecond()).isLessThan(modelOnly.stream()
+                .filter(x -> x.batchSize() == best.batchSize()).findFirst().orElseThrow().framesPerSecond());
+
+        Run cached = run(options);
+
+        assertThat(cached.report()).contains("B0: cached").doesNotContain("measured on");
+        assertThat(cached.lastLine()).isEqualTo(measured.lastLine());
+        assertThat(new ArrayList<>(cached.recommendation().plans())).isEqualTo(measured.recommendation().plans());
     }
 }
