@@ -8,7 +8,6 @@ import io.flinkvision.testkit.OutputTopicsReader;
 import io.flinkvision.testkit.SharedData;
 import io.flinkvision.core.image.ImageDecoder;
 import io.flinkvision.core.image.ImagePreprocessor;
-import io.flinkvision.core.image.RgbImage;
 import io.flinkvision.core.pipeline.InferencePipeline;
 import io.flinkvision.core.runtime.OnnxModelRunner;
 import io.flinkvision.core.pipeline.PipelineSettings;
@@ -18,14 +17,17 @@ import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
 import io.flinkvision.schemas.internal.FrameOutcome;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import io.flinkvision.measure.FrameSize;
+import io.flinkvision.measure.ModelThroughput;
+import io.flinkvision.measure.ModelThroughputTimer;
+import io.flinkvision.measure.PixelPathCost;
+import io.flinkvision.measure.PixelPathTimer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,119 +38,161 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures, in one run, on the same model, batch size and threads: (1) raw ONNX Runtime throughput,
  * the ceiling; (2) decode + preprocess + inference + postprocess in-process through {@link
  * InferencePipeline}; (3) end to end through a real Kafka broker and a Flink local cluster. Prints
- * frames/s and the ratios (2)/(1) and (3)/(1), plus the single-thread cost of each pixel stage.
+ * frames/s and the ratios (2)/(1) and (3)/(1), plus the single-thread cost of each pixel stage. The
+ * pixel-path cost and (1) are timed by the measurement library the capacity planner uses too.
  *
- * <p>Run with {@code tests/bin/benchmark [--seconds S] [--batch-size B] [--runs-in-flight R]
- * [--preprocess-threads P] [--frame-size WxH] [--model PATH] [--e2e-frames N]}. It reports; it
- * gates nothing.
+ * <p>Run with {@code tests/benchmark/bin/benchmark [options]} ({@code --help} lists them). It reports;
+ * it gates nothing.
  */
-public final class PipelineBenchmark {
-    private PipelineBenchmark() {}
+@Command(name = "benchmark", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"(1) raw ONNX Runtime, (2) the in-process pipeline, (3) Kafka + Flink end to end, on the same "
+                + "model, batch size and threads, side by side in one run, with the ratios. Defaults are the job's "
+                + "defaults on a 2-core machine."})
+public final class PipelineBenchmark implements Callable<Integer> {
+    /** Rounds over the photos to warm the pixel path up, then to time it. */
+    private static final int PIXEL_WARMUP_ROUNDS = 3;
+    private static final int PIXEL_TIMED_ROUNDS = 5;
+    private static final int RAW_WARMUP_BATCHES = 5;
 
-    public static void main(String[] args) throws Exception {
-        Settings s = Settings.parse(args);
-        ModelSpec spec = ModelSpec.builder().modelPath(s.model).labelsPath(SharedData.labels()).build();
-        List<byte[]> jpegs = BenchmarkFrames.jpegs(SharedData.images(), s.width, s.height);
-        PipelineSettings pipeline = new PipelineSettings(s.batchSize, s.batchWaitMillis, s.preprocessThreads,
-                s.runsInFlight, 40_000_000L);
-        RunnerOptions runnerOptions = RunnerOptions.cpu(s.intraOpThreads);
+    @Option(names = "--model", paramLabel = "PATH", description = "ONNX model (default: the shared EfficientNet-B0 bncal).")
+    Path model;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "15",
+            description = "Timed seconds of (1) and of (2) (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "2", description = "(default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "5", description = "(default: ${DEFAULT-VALUE})")
+    long batchWaitMillis;
+
+    @Option(names = "--runs-in-flight", paramLabel = "R", defaultValue = "2",
+            description = "Batches run concurrently (the job's batches-in-flight; default: ${DEFAULT-VALUE}).")
+    int runsInFlight;
+
+    @Option(names = "--intra-op-threads", paramLabel = "T", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
+    int intraOpThreads;
+
+    @Option(names = "--preprocess-threads", paramLabel = "P", defaultValue = "2", description = "(default: ${DEFAULT-VALUE})")
+    int preprocessThreads;
+
+    @Option(names = "--async-capacity", paramLabel = "N", defaultValue = "32",
+            description = "Frames in flight in (2) and (3), as the job's async operator (default: ${DEFAULT-VALUE}).")
+    int asyncCapacity;
+
+    @Option(names = "--frame-size", paramLabel = "WxH", defaultValue = "1280x720",
+            description = "The photos re-encoded as JPEGs of this size (default: ${DEFAULT-VALUE}).")
+    FrameSize frameSize;
+
+    // Fewer and the JIT warming up Kafka and Flink code is a large part of the run.
+    @Option(names = "--e2e-frames", paramLabel = "N", defaultValue = "3000",
+            description = "Frames published for (3) (default: ${DEFAULT-VALUE}).")
+    long e2eFrames;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new PipelineBenchmark())
+                .registerConverter(FrameSize.class, FrameSize::parse);
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Path modelPath = model != null ? model : SharedData.defaultModel();
+        ModelSpec modelSpec = ModelSpec.builder().modelPath(modelPath).labelsPath(SharedData.labels()).build();
+        List<byte[]> jpegs = BenchmarkFrames.jpegs(SharedData.images(), frameSize.width(), frameSize.height());
+        PipelineSettings pipeline = new PipelineSettings(batchSize, batchWaitMillis, preprocessThreads,
+                runsInFlight, PipelineSettings.defaults().maxPixels());
+        RunnerOptions runnerOptions = RunnerOptions.cpu(intraOpThreads);
 
         System.out.printf(Locale.ROOT, "benchmark model=%s batch=%d runs_in_flight=%d intra_op_threads=%d "
-                        + "preprocess_threads=%d frames=%dx%d JPEG (%d photos) cores=%d seconds=%d%n",
-                spec.name(), s.batchSize, s.runsInFlight, s.intraOpThreads, s.preprocessThreads, s.width, s.height,
-                jpegs.size(), Runtime.getRuntime().availableProcessors(), s.seconds);
+                        + "preprocess_threads=%d frames=%s JPEG (%d photos) cores=%d seconds=%d%n",
+                modelSpec.name(), batchSize, runsInFlight, intraOpThreads, preprocessThreads, frameSize,
+                jpegs.size(), Runtime.getRuntime().availableProcessors(), seconds);
 
-        pixelPathCost(spec, jpegs);
-        double raw = rawOnnxRuntime(spec, runnerOptions, jpegs, s);
-        System.out.printf(Locale.ROOT, "(1) raw onnxruntime            %8.1f frames/s%n", raw);
-        double inProcess = inProcessPipeline(spec, runnerOptions, pipeline, jpegs, s);
+        PixelPathCost pixels = PixelPathTimer.builder().jpegs(jpegs).preprocess(modelSpec.preprocess())
+                .warmupFrames(PIXEL_WARMUP_ROUNDS * jpegs.size()).timedFrames(PIXEL_TIMED_ROUNDS * jpegs.size())
+                .build().time();
+        System.out.printf(Locale.ROOT, "pixel path per frame (one thread, mean of %d): decode %.2f core-ms, "
+                        + "preprocess %.2f core-ms, total %.2f core-ms (p99 %.2f)%n", pixels.frames(),
+                pixels.decode().meanMillis(), pixels.preprocess().meanMillis(), pixels.meanCoreMillis(),
+                pixels.total().percentileMillis(99));
+        ModelThroughput raw = rawOnnxRuntime(modelSpec, runnerOptions, jpegs);
+        double rawFps = raw.framesPerSecond();
+        System.out.printf(Locale.ROOT, "(1) raw onnxruntime            %8.1f frames/s"
+                        + "   [batch latency p50 %.1f ms, p99 %.1f ms over %d batches]%n", rawFps,
+                raw.batchLatency().percentileMillis(50), raw.batchLatency().percentileMillis(99), raw.batches());
+        double inProcess = inProcessPipeline(modelSpec, runnerOptions, pipeline, jpegs);
         System.out.printf(Locale.ROOT, "(2) in-process pipeline        %8.1f frames/s   (2)/(1) = %.2f%n",
-                inProcess, inProcess / raw);
-        EndToEnd e2e = endToEnd(jpegs, s);
+                inProcess, inProcess / rawFps);
+        EndToEnd e2e = endToEnd(modelPath, jpegs);
         System.out.printf(Locale.ROOT, "(3) kafka + flink end-to-end   %8.1f frames/s   (3)/(1) = %.2f"
                         + "   [%d frames; job wall %.1f s incl. start-up and final commit]%n",
-                e2e.steadyFps, e2e.steadyFps / raw, e2e.frames, e2e.wallSeconds);
+                e2e.steadyFps, e2e.steadyFps / rawFps, e2e.frames, e2e.wallSeconds);
+        return 0;
     }
 
-    /** Single-thread CPU cost of decode and of preprocess per frame: where the pixel path's time goes. */
-    private static void pixelPathCost(ModelSpec spec, List<byte[]> jpegs) throws Exception {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        ImageDecoder decoder = new ImageDecoder(40_000_000L);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(spec.preprocess());
-        float[] sample = new float[spec.preprocess().sampleLength()];
-        for (int warm = 0; warm < 3; warm++) {
-            for (byte[] jpeg : jpegs) {
-                preprocessor.preprocessInto(decoder.decode(FrameEncoding.JPEG, 0, 0, jpeg), sample, 0);
-            }
+    private void validate() {
+        positive(seconds, "--seconds");
+        positive(batchSize, "--batch-size");
+        positive(runsInFlight, "--runs-in-flight");
+        positive(intraOpThreads, "--intra-op-threads");
+        positive(preprocessThreads, "--preprocess-threads");
+        positive(asyncCapacity, "--async-capacity");
+        if (batchWaitMillis < 0) {
+            throw new ParameterException(spec.commandLine(), "--batch-wait-ms must be >= 0, got " + batchWaitMillis);
         }
-        long decodeNanos = 0;
-        long preprocessNanos = 0;
-        int n = 0;
-        for (int round = 0; round < 5; round++) {
-            for (byte[] jpeg : jpegs) {
-                long t0 = threads.getCurrentThreadCpuTime();
-                RgbImage image = decoder.decode(FrameEncoding.JPEG, 0, 0, jpeg);
-                long t1 = threads.getCurrentThreadCpuTime();
-                preprocessor.preprocessInto(image, sample, 0);
-                long t2 = threads.getCurrentThreadCpuTime();
-                decodeNanos += t1 - t0;
-                preprocessNanos += t2 - t1;
-                n++;
-            }
+        if (e2eFrames < 2) {
+            throw new ParameterException(spec.commandLine(), "--e2e-frames must be >= 2, got " + e2eFrames);
         }
-        System.out.printf(Locale.ROOT, "pixel path per frame (one thread): decode %.2f core-ms, "
-                        + "preprocess %.2f core-ms, total %.2f core-ms%n",
-                decodeNanos / 1e6 / n, preprocessNanos / 1e6 / n, (decodeNanos + preprocessNanos) / 1e6 / n);
     }
 
-    private static double rawOnnxRuntime(ModelSpec spec, RunnerOptions options, List<byte[]> jpegs, Settings s)
+    private void positive(int value, String option) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= 1, got " + value);
+        }
+    }
+
+    /** (1): the model alone on a batch of preprocessed photos, {@code --runs-in-flight} batches at a time. */
+    private ModelThroughput rawOnnxRuntime(ModelSpec modelSpec, RunnerOptions options, List<byte[]> jpegs)
             throws Exception {
-        ImageDecoder decoder = new ImageDecoder(40_000_000L);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(spec.preprocess());
-        float[][] batch = new float[s.batchSize][];
-        for (int i = 0; i < s.batchSize; i++) {
+        ImageDecoder decoder = new ImageDecoder(PipelineSettings.defaults().maxPixels());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(modelSpec.preprocess());
+        float[][] batch = new float[batchSize][];
+        for (int i = 0; i < batchSize; i++) {
             batch[i] = preprocessor.preprocess(decoder.decode(FrameEncoding.JPEG, 0, 0, jpegs.get(i % jpegs.size())));
         }
-        try (OnnxModelRunner runner = new OnnxModelRunner(spec, options)) {
-            for (int i = 0; i < 5; i++) {
-                runner.run(batch);
-            }
-            AtomicLong frames = new AtomicLong();
-            long deadline = System.nanoTime() + s.seconds * 1_000_000_000L;
-            long start = System.nanoTime();
-            List<Thread> callers = new ArrayList<>();
-            for (int t = 0; t < s.runsInFlight; t++) {
-                Thread caller = new Thread(() -> {
-                    try {
-                        while (System.nanoTime() < deadline) {
-                            runner.run(batch);
-                            frames.addAndGet(batch.length);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, "raw-ort-" + t);
-                caller.start();
-                callers.add(caller);
-            }
-            for (Thread caller : callers) {
-                caller.join();
-            }
-            return frames.get() / ((System.nanoTime() - start) / 1e9);
+        try (OnnxModelRunner runner = new OnnxModelRunner(modelSpec, options)) {
+            return ModelThroughputTimer.builder().runner(runner).batch(batch).runsInFlight(runsInFlight)
+                    .warmupBatches(RAW_WARMUP_BATCHES).duration(Duration.ofSeconds(seconds)).build().time();
         }
     }
 
-    private static double inProcessPipeline(ModelSpec spec, RunnerOptions options, PipelineSettings settings,
-            List<byte[]> jpegs, Settings s) throws Exception {
-        try (OnnxModelRunner runner = new OnnxModelRunner(spec, options);
-                InferencePipeline pipeline = InferencePipeline.builderFor(spec, runner, settings).build()) {
+    /** (2): frames through the in-process pipeline, as many in flight as the async operator allows. */
+    private double inProcessPipeline(ModelSpec modelSpec, RunnerOptions options, PipelineSettings settings,
+            List<byte[]> jpegs) throws Exception {
+        try (OnnxModelRunner runner = new OnnxModelRunner(modelSpec, options);
+                InferencePipeline pipeline = InferencePipeline.builderFor(modelSpec, runner, settings).build()) {
             // Keep as many frames in flight as the Flink async operator would (its capacity).
-            Semaphore inFlight = new Semaphore(s.asyncCapacity);
+            Semaphore inFlight = new Semaphore(asyncCapacity);
             AtomicLong done = new AtomicLong();
             AtomicLong deadLettered = new AtomicLong();
             long offset = 0;
@@ -160,11 +204,12 @@ public final class PipelineBenchmark {
                 if (start == 0 && System.nanoTime() >= warmUntil) {
                     start = System.nanoTime();
                     countedFrom = done.get();
-                    deadline = start + s.seconds * 1_000_000_000L;
+                    deadline = start + seconds * 1_000_000_000L;
                 }
                 inFlight.acquire();
                 byte[] jpeg = jpegs.get((int) (offset % jpegs.size()));
-                Frame frame = BenchmarkFrames.frame("bench", offset, jpeg, s.width, s.height);
+                Frame frame = BenchmarkFrames.frame("bench", offset, jpeg, frameSize.width(),
+                        frameSize.height());
                 CompletableFuture<FrameOutcome> outcome = pipeline.submit(BenchmarkFrames.envelope(frame, offset++));
                 outcome.whenComplete((o, e) -> {
                     if (e != null || o == null || o.getLabelled() == null) {
@@ -188,7 +233,7 @@ public final class PipelineBenchmark {
      * Publishes the frames first, then runs the bounded job over them with the same batch and thread
      * settings; throughput is frames over the span of their labelled times (start-up excluded).
      */
-    private static EndToEnd endToEnd(List<byte[]> jpegs, Settings s) throws Exception {
+    private EndToEnd endToEnd(Path modelPath, List<byte[]> jpegs) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(2, "frames");
             kafka.createTopics(1, "labelled", "summaries", "dead");
@@ -198,10 +243,10 @@ public final class PipelineBenchmark {
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 * 1024 * 1024));
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-                for (long i = 0; i < s.e2eFrames; i++) {
+                for (long i = 0; i < e2eFrames; i++) {
                     String stream = "cam-" + (i % 2);
                     Frame frame = BenchmarkFrames.frame(stream, i / 2, jpegs.get((int) (i % jpegs.size())),
-                            s.width, s.height);
+                            frameSize.width(), frameSize.height());
                     producer.send(new ProducerRecord<>("frames", stream.getBytes(), codec.encode(frame)));
                 }
                 producer.flush();
@@ -210,14 +255,14 @@ public final class PipelineBenchmark {
                     "--bootstrap-servers", kafka.bootstrapServers(),
                     "--frames-topic", "frames", "--labelled-topic", "labelled",
                     "--summaries-topic", "summaries", "--dead-letter-topic", "dead",
-                    "--model", s.model.toString(), "--labels", SharedData.labels().toString(), "--stop-at-latest",
+                    "--model", modelPath.toString(), "--labels", SharedData.labels().toString(), "--stop-at-latest",
                     "--parallelism", "1",
-                    "--batch-size", Integer.toString(s.batchSize),
-                    "--batch-wait", s.batchWaitMillis + "ms",
-                    "--batches-in-flight", Integer.toString(s.runsInFlight),
-                    "--preprocess-threads", Integer.toString(s.preprocessThreads),
-                    "--intra-op-threads", Integer.toString(s.intraOpThreads),
-                    "--async-capacity", Integer.toString(s.asyncCapacity),
+                    "--batch-size", Integer.toString(batchSize),
+                    "--batch-wait", batchWaitMillis + "ms",
+                    "--batches-in-flight", Integer.toString(runsInFlight),
+                    "--preprocess-threads", Integer.toString(preprocessThreads),
+                    "--intra-op-threads", Integer.toString(intraOpThreads),
+                    "--async-capacity", Integer.toString(asyncCapacity),
                     "--checkpoint-interval", "2s",
             }, ClassificationJobOptions.class);
             ClassificationJob job = ClassificationJob.onKafka(args);
@@ -230,62 +275,19 @@ public final class PipelineBenchmark {
             double wall = (System.nanoTime() - start) / 1e9;
             try (OutputTopicsReader out = new OutputTopicsReader(kafka.bootstrapServers(), "labelled", "dead",
                     "summaries")) {
-                out.pollUntil(r -> r.outcomes() >= s.e2eFrames, Duration.ofSeconds(60));
+                out.pollUntil(r -> r.outcomes() >= e2eFrames, Duration.ofSeconds(60));
                 long first = out.labelled().stream().mapToLong(f -> f.getLabelledTime().toEpochMilli()).min()
                         .orElse(0);
                 long last = out.labelled().stream().mapToLong(f -> f.getLabelledTime().toEpochMilli()).max()
                         .orElse(0);
-                if (out.outcomes() != s.e2eFrames || !out.deadLetters().isEmpty()) {
-                    System.out.println("warning: expected " + s.e2eFrames + " labelled frames, read "
+                if (out.outcomes() != e2eFrames || !out.deadLetters().isEmpty()) {
+                    System.out.println("warning: expected " + e2eFrames + " labelled frames, read "
                             + out.labelled().size() + " labelled and " + out.deadLetters().size() + " dead letters");
                 }
                 // n frames labelled over the span between the first and the last: n-1 intervals.
                 double span = Math.max(1, last - first) / 1000.0;
                 return new EndToEnd(out.labelled().size(), (out.labelled().size() - 1) / span, wall);
             }
-        }
-    }
-
-    /** Command-line settings; defaults are the job's defaults on this 2-core machine. */
-    private static final class Settings {
-        Path model = SharedData.defaultModel();
-        int seconds = 15;
-        int batchSize = 2;
-        long batchWaitMillis = 5;
-        int runsInFlight = 2;
-        int intraOpThreads = 1;
-        int preprocessThreads = 2;
-        int asyncCapacity = 32;
-        int width = 1280;
-        int height = 720;
-        long e2eFrames = 3000; // fewer and the JIT warming up Kafka and Flink code is a large part of the run
-
-        static Settings parse(String[] args) {
-            Settings s = new Settings();
-            for (int i = 0; i < args.length; i += 2) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(args[i] + " needs a value");
-                }
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--model" -> s.model = Path.of(value);
-                    case "--seconds" -> s.seconds = Integer.parseInt(value);
-                    case "--batch-size" -> s.batchSize = Integer.parseInt(value);
-                    case "--batch-wait-ms" -> s.batchWaitMillis = Long.parseLong(value);
-                    case "--runs-in-flight" -> s.runsInFlight = Integer.parseInt(value);
-                    case "--intra-op-threads" -> s.intraOpThreads = Integer.parseInt(value);
-                    case "--preprocess-threads" -> s.preprocessThreads = Integer.parseInt(value);
-                    case "--async-capacity" -> s.asyncCapacity = Integer.parseInt(value);
-                    case "--e2e-frames" -> s.e2eFrames = Long.parseLong(value);
-                    case "--frame-size" -> {
-                        String[] wh = value.toLowerCase(Locale.ROOT).split("x");
-                        s.width = Integer.parseInt(wh[0]);
-                        s.height = Integer.parseInt(wh[1]);
-                    }
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-                }
-            }
-            return s;
         }
     }
 }
