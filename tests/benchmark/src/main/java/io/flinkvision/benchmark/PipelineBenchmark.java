@@ -108,9 +108,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new PipelineBenchmark())
-                .registerConverter(FrameSize.class, FrameSize::parse);
-        System.exit(commandLine.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The benchmark's command line: exit 2 with the usage on bad flags, 1 if a stage fails. */
+    static CommandLine commandLine() {
+        return new CommandLine(new PipelineBenchmark()).registerConverter(FrameSize.class, FrameSize::parse);
     }
 
     @Override
