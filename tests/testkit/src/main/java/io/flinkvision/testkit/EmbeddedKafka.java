@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -54,22 +53,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Runs a broker until Ctrl-C, for trying the publisher or the job without a Kafka installation.
-     * Arguments: topics to create, as NAME or NAME:PARTITIONS. Prints the bootstrap servers on stdout.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        EmbeddedKafka kafka = start();
-        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-stop"));
-        for (String arg : args) {
-            int colon = arg.lastIndexOf(':');
-            kafka.createTopics(colon < 0 ? 1 : Integer.parseInt(arg.substring(colon + 1)),
-                    colon < 0 ? arg : arg.substring(0, colon));
-        }
-        System.out.println(kafka.bootstrapServers());
-        System.err.println("embedded Kafka running at " + kafka.bootstrapServers()
-                + " (Ctrl-C stops it and deletes " + kafka.baseDirectory() + ")");
-        new CountDownLatch(1).await();
+    /** Runs a broker until Ctrl-C: see {@link EmbeddedKafkaCommand} ({@code tests/testkit/bin/kafka}). */
+    public static void main(String[] args) {
+        EmbeddedKafkaCommand.main(args);
     }
 
     /** host:port for Kafka clients' {@code bootstrap.servers}. */

@@ -16,6 +16,8 @@ import java.util.concurrent.Callable;
  * summary and timing. Exit codes: 0 written, 1 could not write, 2 bad usage (picocli's).
  */
 @Command(name = "generate-efficientdet", mixinStandardHelpOptions = true,
+        resourceBundle = "io.flinkvision.modelgen.efficientnet.version",
+        version = "flink-vision EfficientDet generator ${bundle:flink-vision.version}",
         description = "Writes an EfficientDet-D0..D7 ONNX model with seeded, probe-calibrated random weights "
                 + "(classes and boxes are meaningless).")
 public final class GenerateEfficientDet implements Callable<Integer> {

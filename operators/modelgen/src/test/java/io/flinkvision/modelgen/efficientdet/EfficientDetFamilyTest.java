@@ -188,6 +188,16 @@ class EfficientDetFamilyTest {
         }
     }
 
+    @Test
+    void commandLineVersionIsTheProjectVersion() {
+        String version = System.getProperty("flinkvision.project.version");
+        assertThat(version).as("set by surefire from the pom").isNotBlank();
+        StringWriter text = new StringWriter();
+        int code = GenerateEfficientDet.commandLine().setOut(new PrintWriter(text)).execute("--version");
+        assertThat(code).isZero();
+        assertThat(text.toString().trim()).isEqualTo("flink-vision EfficientDet generator " + version);
+    }
+
     private static EfficientDetWeightSource fixed(EfficientDetWeights weights) {
         return new EfficientDetWeightSource() {
             public EfficientDetWeights weightsFor(EfficientDetArchitecture architecture) {
