@@ -1,5 +1,6 @@
 package io.flinkvision.core.image;
 
+import io.flinkvision.core.model.InputElementType;
 import io.flinkvision.core.model.PreprocessSpec;
 import io.flinkvision.core.model.ResizeFilter;
 
@@ -48,13 +49,38 @@ public final class ImagePreprocessor {
         if (g.padded(spec)) {
             writer.fillPadding(dst, offset);
         }
-        RowSink sink = (y, rgb) -> writer.writeRow(g.placeY() + y, g.placeX(), rgb, g.cropWidth(), dst, offset);
+        resize(image, g, (y, rgb) -> writer.writeRow(g.placeY() + y, g.placeX(), rgb, g.cropWidth(), dst, offset));
+        return g.placement(image.width(), image.height());
+    }
+
+    /**
+     * Writes one uint8 sample (pixel values, no normalisation) into {@code dst[offset .. offset +
+     * sampleLength)}, for models whose input is uint8: no float on the way.
+     *
+     * @throws IllegalStateException when the spec's input is not uint8
+     */
+    public ImagePlacement preprocessInto(RgbImage image, byte[] dst, int offset) {
+        if (spec.elementType() != InputElementType.UINT8) {
+            throw new IllegalStateException("the model input is " + spec.elementType() + ", not UINT8: use the float[] form");
+        }
+        if (offset < 0 || dst.length - offset < spec.sampleLength()) {
+            throw new IllegalArgumentException("destination holds " + dst.length + " values, need "
+                    + spec.sampleLength() + " from offset " + offset);
+        }
+        ResizeGeometry g = ResizeGeometry.of(spec, image.width(), image.height());
+        if (g.padded(spec)) {
+            writer.fillPadding(dst, offset);
+        }
+        resize(image, g, (y, rgb) -> writer.writeRow(g.placeY() + y, g.placeX(), rgb, g.cropWidth(), dst, offset));
+        return g.placement(image.width(), image.height());
+    }
+
+    private void resize(RgbImage image, ResizeGeometry g, RowSink sink) {
         if (spec.resizeFilter() == ResizeFilter.OPENCV_LINEAR) {
             OpenCvLinearResizer.resizeAndCrop(image, g, sink);
         } else {
             PilBilinearResizer.resizeAndCrop(image, g, sink);
         }
-        return g.placement(image.width(), image.height());
     }
 
     /** Where an image of this size lands in the input, without preprocessing it. */

@@ -36,6 +36,34 @@ final class TensorWriter {
         }
     }
 
+    /** Fills the whole uint8 sample with the pad value (a whole number 0..255, as PreprocessSpec checks). */
+    void fillPadding(byte[] dst, int offset) {
+        Arrays.fill(dst, offset, offset + spec.sampleLength(), (byte) Math.round(spec.padValue()));
+    }
+
+    /** As {@link #writeRow(int, int, int[], int, float[], int)}, for uint8 inputs: the pixel values themselves. */
+    void writeRow(int y, int x0, int[] rgb, int pixels, byte[] dst, int offset) {
+        int width = spec.width();
+        if (spec.layout() == TensorLayout.NCHW) {
+            int plane = width * spec.height();
+            for (int c = 0; c < 3; c++) {
+                int d = offset + c * plane + y * width + x0;
+                for (int x = 0, s = sourceChannel[c]; x < pixels; x++, s += 3) {
+                    dst[d + x] = (byte) rgb[s];
+                }
+            }
+        } else {
+            int s0 = sourceChannel[0];
+            int s1 = sourceChannel[1];
+            int s2 = sourceChannel[2];
+            for (int x = 0, s = 0, d = offset + (y * width + x0) * 3; x < pixels; x++, s += 3, d += 3) {
+                dst[d] = (byte) rgb[s + s0];
+                dst[d + 1] = (byte) rgb[s + s1];
+                dst[d + 2] = (byte) rgb[s + s2];
+            }
+        }
+    }
+
     /** Fills the whole sample with the pad value, before the image rows are written over it. */
     void fillPadding(float[] dst, int offset) {
         Arrays.fill(dst, offset, offset + spec.sampleLength(), spec.padValue());

@@ -283,8 +283,14 @@ final class DetectorSpecResolver {
                             + describe(outputs) + " (--detector-outputs BOXES,SCORES[,CLASSES[,COUNT]])"));
             return List.of(combined);
         }
+        long k = boxes.dim(1);
+        // A count is [N] or [N, 1] named like one; per-box outputs are [N, K] (K may be 1 or dynamic).
+        List<TensorSignature> counts = outputs.stream().filter(o -> !o.equals(boxes))
+                .filter(o -> o.rank() == 1 || (o.rank() == 2 && o.dim(1) == 1 && named(o, "num", "count")))
+                .toList();
         List<TensorSignature> perBox = outputs.stream()
-                .filter(o -> o.rank() == 2 && o.dim(1) != 1 && !o.equals(boxes)).toList();
+                .filter(o -> o.rank() == 2 && !o.equals(boxes) && !counts.contains(o))
+                .filter(o -> k < 0 || o.dim(1) < 0 || o.dim(1) == k).toList();
         TensorSignature classes = perBox.stream().filter(o -> named(o, "class", "label")).findFirst()
                 .orElse(perBox.stream().filter(o -> !o.elementType().equals("FLOAT")).findFirst().orElse(null));
         TensorSignature scores = perBox.stream().filter(o -> o != classes && o.elementType().equals("FLOAT"))
@@ -293,9 +299,7 @@ final class DetectorSpecResolver {
                         .orElseThrow(() -> new IllegalArgumentException(where + " has boxes '" + boxes.name()
                                 + "' but no [N, K] float scores output; its outputs are " + describe(outputs)
                                 + " (--detector-outputs BOXES,SCORES[,CLASSES[,COUNT]])")));
-        TensorSignature count = outputs.stream()
-                .filter(o -> o.rank() == 1 || (o.rank() == 2 && o.dim(1) == 1))
-                .filter(o -> !o.equals(scores) && !o.equals(classes)).findFirst().orElse(null);
+        TensorSignature count = counts.isEmpty() ? null : counts.get(0);
         List<TensorSignature> roles = new ArrayList<>(List.of(boxes, scores));
         if (classes != null || count != null) {
             roles.add(classes);
