@@ -52,8 +52,7 @@ final class FakePipelineFactory implements PipelineFactory {
         FakeRunner opened = runner;
         InferencePipeline pipeline = InferencePipeline.builder()
                 .runner(opened)
-                .preparer(Frames::sequenceSample)
-                .classifier(Frames::classifyFirstValue)
+                .translator(Frames.sequenceTranslator())
                 .model(Frames.MODEL)
                 .settings(settings)
                 .listener(new Reporting(listener))

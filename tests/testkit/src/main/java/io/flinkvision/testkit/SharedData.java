@@ -22,6 +22,11 @@ public final class SharedData {
     public static final String PARITY_MODEL_FILE = "efficientnet_b0_torchvision_seed0.onnx";
     public static final String LABELS_FILE = "imagenet_labels.txt";
     public static final String SAMPLE_VIDEO_FILE = "slideshow_640x480_25fps.mp4";
+    /** The pretrained COCO detector standing in for EfficientDet (PROVENANCE.md section 9). */
+    public static final String DETECTOR_STAND_IN_FILE = "yolox_nano_coco_416_pretrained_FALLBACK_not_efficientdet.onnx";
+    public static final String COCO_LABELS_FILE = "coco_labels.txt";
+    /** Under images/: per photo, the objects the detector stand-in must find. */
+    public static final String EXPECTED_DETECTIONS_FILE = "detections.tsv";
 
     private SharedData() {}
 
@@ -51,6 +56,18 @@ public final class SharedData {
 
     public static Path labels() {
         return models().resolve(LABELS_FILE);
+    }
+
+    public static Path detectorStandIn() {
+        return models().resolve(DETECTOR_STAND_IN_FILE);
+    }
+
+    public static Path cocoLabels() {
+        return models().resolve(COCO_LABELS_FILE);
+    }
+
+    public static Path expectedDetections() {
+        return images().resolve(EXPECTED_DETECTIONS_FILE);
     }
 
     public static Path sampleVideo() {

@@ -47,6 +47,18 @@ public final class SharedFixtures {
         return require(SharedData.images());
     }
 
+    public static Path detectorStandIn() {
+        return require(SharedData.detectorStandIn());
+    }
+
+    public static Path cocoLabels() {
+        return require(SharedData.cocoLabels());
+    }
+
+    public static Path expectedDetections() {
+        return require(SharedData.expectedDetections());
+    }
+
     public static Path sampleVideo() {
         return require(SharedData.sampleVideo());
     }

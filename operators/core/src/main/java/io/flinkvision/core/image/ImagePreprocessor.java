@@ -1,15 +1,19 @@
 package io.flinkvision.core.image;
 
+import io.flinkvision.core.model.InputElementType;
 import io.flinkvision.core.model.PreprocessSpec;
+import io.flinkvision.core.model.ResizeFilter;
 
 /**
  * Turns an {@link RgbImage} into one model input sample as {@link PreprocessSpec} says (resize with
- * PIL-style antialiased bilinear, center crop, channel order, layout, normalisation). Thread-safe:
- * its state is immutable after construction, and the resample coefficients it shares with other
- * instances are immutable too.
+ * PIL-style antialiased bilinear or OpenCV-style {@code INTER_LINEAR}; center crop, stretch or
+ * letterbox; channel order, layout, normalisation) and says where the image landed
+ * ({@link ImagePlacement}), so that boxes can be mapped back. Thread-safe: its state is immutable
+ * after construction, and the resample coefficients it shares with other instances are immutable too.
  *
- * <p>The pixels equal Pillow's {@code resize(..., BILINEAR)} followed by the center crop, bit for
- * bit (see {@link PilBilinearResizer}); the values equal torchvision's float32 normalisation.
+ * <p>With the PIL filter the pixels equal Pillow's {@code resize(..., BILINEAR)} followed by the
+ * center crop, bit for bit (see {@link PilBilinearResizer}); the values equal torchvision's float32
+ * normalisation. With the OpenCV filter they follow {@link OpenCvLinearResizer}.
  */
 public final class ImagePreprocessor {
     private final PreprocessSpec spec;
@@ -31,13 +35,56 @@ public final class ImagePreprocessor {
         return out;
     }
 
-    /** Writes one sample into {@code dst[offset .. offset + sampleLength)}. */
-    public void preprocessInto(RgbImage image, float[] dst, int offset) {
+    /**
+     * Writes one sample into {@code dst[offset .. offset + sampleLength)}.
+     *
+     * @return where the image landed in the input, to map boxes back to the frame
+     */
+    public ImagePlacement preprocessInto(RgbImage image, float[] dst, int offset) {
         if (offset < 0 || dst.length - offset < spec.sampleLength()) {
             throw new IllegalArgumentException("destination holds " + dst.length + " values, need "
                     + spec.sampleLength() + " from offset " + offset);
         }
-        ResizeGeometry geometry = ResizeGeometry.of(spec, image.width(), image.height());
-        PilBilinearResizer.resizeAndCrop(image, geometry, (y, rgb) -> writer.writeRow(y, rgb, dst, offset));
+        ResizeGeometry g = ResizeGeometry.of(spec, image.width(), image.height());
+        if (g.padded(spec)) {
+            writer.fillPadding(dst, offset);
+        }
+        resize(image, g, (y, rgb) -> writer.writeRow(g.placeY() + y, g.placeX(), rgb, g.cropWidth(), dst, offset));
+        return g.placement(image.width(), image.height());
+    }
+
+    /**
+     * Writes one uint8 sample (pixel values, no normalisation) into {@code dst[offset .. offset +
+     * sampleLength)}, for models whose input is uint8: no float on the way.
+     *
+     * @throws IllegalStateException when the spec's input is not uint8
+     */
+    public ImagePlacement preprocessInto(RgbImage image, byte[] dst, int offset) {
+        if (spec.elementType() != InputElementType.UINT8) {
+            throw new IllegalStateException("the model input is " + spec.elementType() + ", not UINT8: use the float[] form");
+        }
+        if (offset < 0 || dst.length - offset < spec.sampleLength()) {
+            throw new IllegalArgumentException("destination holds " + dst.length + " values, need "
+                    + spec.sampleLength() + " from offset " + offset);
+        }
+        ResizeGeometry g = ResizeGeometry.of(spec, image.width(), image.height());
+        if (g.padded(spec)) {
+            writer.fillPadding(dst, offset);
+        }
+        resize(image, g, (y, rgb) -> writer.writeRow(g.placeY() + y, g.placeX(), rgb, g.cropWidth(), dst, offset));
+        return g.placement(image.width(), image.height());
+    }
+
+    private void resize(RgbImage image, ResizeGeometry g, RowSink sink) {
+        if (spec.resizeFilter() == ResizeFilter.OPENCV_LINEAR) {
+            OpenCvLinearResizer.resizeAndCrop(image, g, sink);
+        } else {
+            PilBilinearResizer.resizeAndCrop(image, g, sink);
+        }
+    }
+
+    /** Where an image of this size lands in the input, without preprocessing it. */
+    public ImagePlacement placement(int imageWidth, int imageHeight) {
+        return ResizeGeometry.of(spec, imageWidth, imageHeight).placement(imageWidth, imageHeight);
     }
 }

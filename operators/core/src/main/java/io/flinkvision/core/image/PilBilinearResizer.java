@@ -18,13 +18,6 @@ package io.flinkvision.core.image;
 final class PilBilinearResizer {
     private static final int HALF = ResampleCoefficients.ROUNDING;
 
-    /** Receives the output one row at a time; the array is reused for the next row. */
-    @FunctionalInterface
-    interface RowSink {
-        /** @param rgb {@code cropWidth * 3} interleaved RGB values, 0..255 */
-        void row(int y, int[] rgb);
-    }
-
     private PilBilinearResizer() {}
 
     /** Hands the crop window's rows, top to bottom, to {@code sink}. */

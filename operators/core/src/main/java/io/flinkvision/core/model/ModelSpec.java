@@ -8,15 +8,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a classification model expects and returns: every contract detail is configuration, and what
- * is not configured is read from the ONNX model's own metadata in {@link Builder#build()}.
+ * What a model expects and returns: every contract detail is configuration, and what is not
+ * configured is read from the ONNX model's own signature and metadata in {@link Builder#build()}.
+ * A classifier ({@link ModelTask#CLASSIFICATION}) has one score output read as top-k; a detector
+ * ({@link ModelTask#DETECTION}) has the outputs and decoder its {@link DetectionSpec} names.
  *
  * <p>Immutable and {@link Serializable}, because Flink ships it to the TaskManagers. It therefore
  * keeps plain fields: {@link PreprocessSpec} (a record) and {@link ModelIdentity} (Avro) are not
  * Java-serializable and are rebuilt from them on demand.
  */
 public final class ModelSpec implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final String modelPath;
     private final String name;
@@ -24,6 +26,7 @@ public final class ModelSpec implements Serializable {
     private final String inputName;
     private final String outputName;
     private final long[] inputShape;
+    private final int fixedBatchSize;
     private final int width;
     private final int height;
     private final int resizeShorterSide;
@@ -32,24 +35,32 @@ public final class ModelSpec implements Serializable {
     private final InputElementType elementType;
     private final float[] mean;
     private final float[] std;
+    private final ResizeMode resizeMode;
+    private final ResizeFilter resizeFilter;
+    private final PixelRange pixelRange;
+    private final float padValue;
+    private final ModelTask task;
     private final OutputKind outputKind;
     private final int outputLength;
     private final int classOffset;
     private final List<String> labels;
     private final int topK;
+    /** Null for classifiers. */
+    private final DetectionSpec detection;
 
     /** Rebuilt after deserialisation; a race only builds an equal record twice. */
     private transient volatile PreprocessSpec preprocess;
 
-    ModelSpec(String modelPath, String name, String sha256, String inputName, String outputName,
-            long[] inputShape, PreprocessSpec preprocess, OutputKind outputKind, int outputLength,
-            int classOffset, List<String> labels, int topK) {
+    ModelSpec(String modelPath, String name, String sha256, String inputName, long[] inputShape, int fixedBatchSize,
+            PreprocessSpec preprocess, ModelTask task, String outputName, OutputKind outputKind, int outputLength,
+            int classOffset, List<String> labels, int topK, DetectionSpec detection) {
         this.modelPath = modelPath;
         this.name = name;
         this.sha256 = sha256;
         this.inputName = inputName;
         this.outputName = outputName;
         this.inputShape = inputShape.clone();
+        this.fixedBatchSize = fixedBatchSize;
         this.width = preprocess.width();
         this.height = preprocess.height();
         this.resizeShorterSide = preprocess.resizeShorterSide();
@@ -58,11 +69,17 @@ public final class ModelSpec implements Serializable {
         this.elementType = preprocess.elementType();
         this.mean = preprocess.mean();
         this.std = preprocess.std();
+        this.resizeMode = preprocess.resizeMode();
+        this.resizeFilter = preprocess.resizeFilter();
+        this.pixelRange = preprocess.pixelRange();
+        this.padValue = preprocess.padValue();
+        this.task = task;
         this.outputKind = outputKind;
         this.outputLength = outputLength;
         this.classOffset = classOffset;
         this.labels = List.copyOf(labels);
         this.topK = topK;
+        this.detection = detection;
         this.preprocess = preprocess;
     }
 
@@ -94,8 +111,30 @@ public final class ModelSpec implements Serializable {
         return inputName;
     }
 
+    /** The (first) output the task reads: the score row of a classifier, a detector's first decoder output. */
     public String outputName() {
         return outputName;
+    }
+
+    /** Every output the task reads, in the order its decoder takes them. */
+    public List<String> outputNames() {
+        return detection != null ? detection.outputs() : List.of(outputName);
+    }
+
+    public ModelTask task() {
+        return task;
+    }
+
+    /**
+     * The detector's output contract.
+     *
+     * @throws IllegalStateException for a classifier
+     */
+    public DetectionSpec detection() {
+        if (detection == null) {
+            throw new IllegalStateException("model " + name + " is a classifier, not a detector");
+        }
+        return detection;
     }
 
     /** The model input's declared shape, -1 for dynamic dimensions (e.g. {@code [-1,3,224,224]}). */
@@ -103,15 +142,20 @@ public final class ModelSpec implements Serializable {
         return inputShape.clone();
     }
 
-    /** 0 when the batch dimension is dynamic, else the batch size the model was exported with. */
+    /**
+     * 0 when the model takes any batch size, else the batch size every run must have: the one the model
+     * was exported with, or the one configured for a model whose batch dimension is symbolic but that
+     * only runs at one size (exports with NMS often do). The runner feeds it chunks of this size.
+     */
     public int fixedBatchSize() {
-        return inputShape[0] > 0 ? (int) inputShape[0] : 0;
+        return fixedBatchSize;
     }
 
     public PreprocessSpec preprocess() {
         PreprocessSpec p = preprocess;
         if (p == null) {
-            p = new PreprocessSpec(width, height, resizeShorterSide, layout, channelOrder, elementType, mean, std);
+            p = new PreprocessSpec(width, height, resizeShorterSide, layout, channelOrder, elementType, mean, std,
+                    resizeMode, resizeFilter, pixelRange, padValue);
             preprocess = p;
         }
         return p;
@@ -121,7 +165,10 @@ public final class ModelSpec implements Serializable {
         return outputKind;
     }
 
-    /** Length of one output row (e.g. 1000, or 1001 with a background class). */
+    /**
+     * Length of one output row of {@link #outputName()} (e.g. 1000, or 1001 with a background class);
+     * for a detector, the values per sample of its first output, 0 when that shape is dynamic.
+     */
     public int outputLength() {
         return outputLength;
     }
@@ -132,14 +179,15 @@ public final class ModelSpec implements Serializable {
     }
 
     /**
-     * One label per class ({@code outputLength() - classOffset()} of them): from the labels file, or
-     * {@code class_<index>} placeholders when none was given.
+     * One label per class ({@code outputLength() - classOffset()} of them for a classifier, the
+     * detector's class count for a detector): from the labels file, or {@code class_<index>}
+     * placeholders when none was given (empty for a detector that does not say how many classes it has).
      */
     public List<String> labels() {
         return labels;
     }
 
-    /** Number of classes reported per frame. */
+    /** Number of classes reported per frame by a classifier. */
     public int topK() {
         return topK;
     }
@@ -147,11 +195,17 @@ public final class ModelSpec implements Serializable {
     @Override
     public String toString() {
         return "ModelSpec{" + name + " sha256=" + sha256.substring(0, Math.min(12, sha256.length()))
-                + " path=" + modelPath + " input=" + inputName + TensorSignature.formatShape(inputShape)
-                + " " + elementType + " " + layout + " " + width + "x" + height + " resize=" + resizeShorterSide
-                + " " + channelOrder + " mean=" + Arrays.toString(mean) + " std=" + Arrays.toString(std)
-                + " output=" + outputName + "[" + outputLength + "] " + outputKind + " offset=" + classOffset
-                + " labels=" + labels.size() + " topK=" + topK + "}";
+                + " path=" + modelPath + " " + task + " input=" + inputName + TensorSignature.formatShape(inputShape)
+                + (fixedBatchSize > 0 ? " batch=" + fixedBatchSize : "")
+                + " " + elementType + " " + layout + " " + width + "x" + height + " " + resizeMode
+                + (resizeMode == ResizeMode.CENTER_CROP ? "(" + resizeShorterSide + ")" : "") + " " + resizeFilter
+                + (resizeMode.isLetterbox() ? " pad=" + padValue : "") + " " + channelOrder + " " + pixelRange
+                + " mean=" + Arrays.toString(mean) + " std=" + Arrays.toString(std)
+                + (detection == null
+                        ? " output=" + outputName + "[" + outputLength + "] " + outputKind + " offset=" + classOffset
+                                + " topK=" + topK
+                        : " " + detection)
+                + " labels=" + labels.size() + "}";
     }
 
     /**
@@ -175,6 +229,20 @@ public final class ModelSpec implements Serializable {
         OutputKind outputKind;
         Integer classOffset;
         Integer topK;
+        Integer fixedBatchSize;
+        ResizeMode resizeMode;
+        ResizeFilter resizeFilter;
+        PixelRange pixelRange;
+        Float padValue;
+        ModelTask task;
+        DecoderKind decoder;
+        List<String> detectorOutputs;
+        Float scoreThreshold;
+        Float nmsIouThreshold;
+        Integer maxDetections;
+        int[] strides;
+        BoxFormat boxFormat;
+        Boolean normalizedBoxes;
 
         Builder() {}
 
@@ -251,6 +319,84 @@ public final class ModelSpec implements Serializable {
 
         public Builder topK(int k) {
             this.topK = k;
+            return this;
+        }
+
+        /** The batch size every run must have, for a model whose batch dimension is symbolic (--model-batch-size). */
+        public Builder fixedBatchSize(Integer size) {
+            this.fixedBatchSize = size;
+            return this;
+        }
+
+        public Builder resizeMode(ResizeMode mode) {
+            this.resizeMode = mode;
+            return this;
+        }
+
+        public Builder resizeFilter(ResizeFilter filter) {
+            this.resizeFilter = filter;
+            return this;
+        }
+
+        public Builder pixelRange(PixelRange range) {
+            this.pixelRange = range;
+            return this;
+        }
+
+        /** The tensor value of padded elements, after normalisation (see {@link PreprocessSpec}). */
+        public Builder padValue(Float value) {
+            this.padValue = value;
+            return this;
+        }
+
+        /** Default: DETECTION when a decoder is configured or the outputs look like a detector's, else CLASSIFICATION. */
+        public Builder task(ModelTask task) {
+            this.task = task;
+            return this;
+        }
+
+        /** Sets the task to DETECTION unless it was set otherwise. */
+        public Builder decoder(DecoderKind decoder) {
+            this.decoder = decoder;
+            return this;
+        }
+
+        /** The outputs the decoder reads, in its order (see {@link DetectionSpec#outputs()}). */
+        public Builder detectorOutputs(List<String> outputs) {
+            this.detectorOutputs = outputs == null ? null : List.copyOf(outputs);
+            return this;
+        }
+
+        public Builder scoreThreshold(Float threshold) {
+            this.scoreThreshold = threshold;
+            return this;
+        }
+
+        public Builder nmsIouThreshold(Float threshold) {
+            this.nmsIouThreshold = threshold;
+            return this;
+        }
+
+        public Builder maxDetections(Integer max) {
+            this.maxDetections = max;
+            return this;
+        }
+
+        /** YOLOX grid strides, in output order. */
+        public Builder strides(int[] strides) {
+            this.strides = strides == null ? null : strides.clone();
+            return this;
+        }
+
+        /** Box value order of a boxes decoder. */
+        public Builder boxFormat(BoxFormat format) {
+            this.boxFormat = format;
+            return this;
+        }
+
+        /** Whether a boxes decoder's values are fractions of the input size rather than input pixels. */
+        public Builder normalizedBoxes(Boolean normalized) {
+            this.normalizedBoxes = normalized;
             return this;
         }
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Fills what the configuration leaves open from the model's signature and checks the rest against
- * it. Pure (no file or runtime access), so every rule can be tested with a hand-made signature.
+ * it: the input for every model, the output of a classifier ({@link DetectorSpecResolver} does a
+ * detector's). Pure (no file or runtime access), so every rule can be tested with a hand-made signature.
  */
 final class ModelSpecResolver {
     static final int DEFAULT_TOP_K = 5;
@@ -13,6 +14,8 @@ final class ModelSpecResolver {
     static final double CROP_FRACTION = 0.875;
     /** ImageNet classifiers with a background class at index 0 (TF-slim, TFLite/Coral exports). */
     static final int BACKGROUND_OUTPUTS = 1001;
+    static final float[] ZEROS = {0f, 0f, 0f};
+    static final float[] ONES = {1f, 1f, 1f};
 
     private ModelSpecResolver() {}
 
@@ -20,34 +23,102 @@ final class ModelSpecResolver {
             List<String> fileLabels, String sha256) {
         String where = "model " + model;
         TensorSignature input = chooseInput(config.inputName, signature, where);
-        TensorSignature output = chooseOutput(config.outputName, signature, where);
-
         if (input.rank() != 4) {
             throw new IllegalArgumentException(where + ": input '" + input.name() + "' has shape "
-                    + input.shapeText() + "; an image classifier needs a rank-4 input (NCHW or NHWC)");
+                    + input.shapeText() + "; an image model needs a rank-4 input (NCHW or NHWC)");
         }
         InputElementType elementType = elementType(config.elementType, input, where);
         TensorLayout layout = layout(config.layout, input, where);
         int[] size = inputSize(config.width, config.height, input, layout, where);
-        int resize = config.resizeShorterSide != null
-                ? config.resizeShorterSide
-                : (int) Math.round(Math.max(size[0], size[1]) / CROP_FRACTION);
-        PreprocessSpec preprocess = new PreprocessSpec(size[0], size[1], resize, layout,
-                config.channelOrder != null ? config.channelOrder : ChannelOrder.RGB, elementType,
-                config.mean != null ? config.mean : PreprocessSpec.IMAGENET_MEAN,
-                config.std != null ? config.std : PreprocessSpec.IMAGENET_STD);
+        int fixedBatch = fixedBatchSize(config.fixedBatchSize, input, where);
+        String name = config.name != null && !config.name.isBlank() ? config.name : defaultName(model);
+        ModelTask task = config.task != null ? config.task
+                : config.decoder != null || DetectorSpecResolver.looksLikeDetector(signature, size) ? ModelTask.DETECTION
+                : ModelTask.CLASSIFICATION;
+        if (task == ModelTask.DETECTION) {
+            return DetectorSpecResolver.resolve(config, new ResolvedInput(model, name, sha256, input, fixedBatch,
+                    elementType, layout, size), signature, fileLabels, where);
+        }
+        rejectDetectorSettings(config, where);
+        TensorSignature output = chooseOutput(config.outputName, signature, where);
+        ResizeMode mode = config.resizeMode != null ? config.resizeMode
+                : config.resizeShorterSide != null && config.resizeShorterSide == 0 ? ResizeMode.STRETCH
+                : ResizeMode.CENTER_CROP;
+        PixelRange range = config.pixelRange != null ? config.pixelRange : PixelRange.UNIT;
+        boolean raw = range == PixelRange.RAW;
+        PreprocessSpec preprocess = new PreprocessSpec(size[0], size[1], resizeShorterSide(config, mode, size),
+                layout, config.channelOrder != null ? config.channelOrder : ChannelOrder.RGB, elementType,
+                config.mean != null ? config.mean : raw ? ZEROS : PreprocessSpec.IMAGENET_MEAN,
+                config.std != null ? config.std : raw ? ONES : PreprocessSpec.IMAGENET_STD, mode,
+                config.resizeFilter != null ? config.resizeFilter : ResizeFilter.PIL_BILINEAR, range,
+                config.padValue != null ? config.padValue : 0f);
 
         int outputLength = outputLength(output, where);
         int classOffset = classOffset(config.classOffset, outputLength, fileLabels, where);
         List<String> labels = labels(fileLabels, outputLength, classOffset, where);
+        int topK = topK(config);
+        return new ModelSpec(model.toString(), name, sha256, input.name(), input.shape(), fixedBatch, preprocess,
+                ModelTask.CLASSIFICATION, output.name(),
+                config.outputKind != null ? config.outputKind : OutputKind.LOGITS, outputLength, classOffset, labels,
+                topK, null);
+    }
+
+    /** What every task reads from the input alone. */
+    record ResolvedInput(Path model, String name, String sha256, TensorSignature input, int fixedBatch,
+            InputElementType elementType, TensorLayout layout, int[] size) {}
+
+    static int topK(ModelSpec.Builder config) {
         int topK = config.topK != null ? config.topK : DEFAULT_TOP_K;
         if (topK < 1) {
             throw new IllegalArgumentException("top-k must be at least 1, got " + topK + " (--top-k)");
         }
-        String name = config.name != null && !config.name.isBlank() ? config.name : defaultName(model);
-        return new ModelSpec(model.toString(), name, sha256, input.name(), output.name(), input.shape(),
-                preprocess, config.outputKind != null ? config.outputKind : OutputKind.LOGITS, outputLength,
-                classOffset, labels, topK);
+        return topK;
+    }
+
+    /** The shorter side for CENTER_CROP (configured, else round(size / 0.875)); 0 for every other mode. */
+    static int resizeShorterSide(ModelSpec.Builder config, ResizeMode mode, int[] size) {
+        if (mode != ResizeMode.CENTER_CROP) {
+            if (config.resizeShorterSide != null && config.resizeShorterSide != 0) {
+                throw new IllegalArgumentException("--resize-shorter-side " + config.resizeShorterSide
+                        + " only applies to --resize-mode CENTER_CROP, not " + mode + "; drop one of them");
+            }
+            return 0;
+        }
+        return config.resizeShorterSide != null
+                ? config.resizeShorterSide
+                : (int) Math.round(Math.max(size[0], size[1]) / CROP_FRACTION);
+    }
+
+    private static void rejectDetectorSettings(ModelSpec.Builder config, String where) {
+        String set = config.scoreThreshold != null ? "--score-threshold"
+                : config.nmsIouThreshold != null ? "--nms-iou"
+                : config.maxDetections != null ? "--max-detections"
+                : config.detectorOutputs != null ? "--detector-outputs"
+                : config.strides != null ? "--strides"
+                : config.boxFormat != null ? "--box-format"
+                : config.normalizedBoxes != null ? "--normalized-boxes"
+                : null;
+        if (set != null) {
+            throw new IllegalArgumentException(set + " applies to detectors, but " + where
+                    + " is configured as a classifier; drop it, or set the decoder (--decoder yolox|efficientdet|boxes)");
+        }
+    }
+
+    private static int fixedBatchSize(Integer configured, TensorSignature input, String where) {
+        long declared = input.dim(0);
+        if (configured == null) {
+            return declared > 0 ? (int) declared : 0;
+        }
+        if (configured < 0) {
+            throw new IllegalArgumentException("the model batch size must be 0 (any) or positive, got " + configured
+                    + " (--model-batch-size)");
+        }
+        if (declared > 0 && configured != declared) {
+            throw new IllegalArgumentException(where + ": input '" + input.name() + "' " + input.shapeText()
+                    + " has a fixed batch size of " + declared + " but " + configured
+                    + " was configured; drop --model-batch-size");
+        }
+        return declared > 0 ? (int) declared : configured;
     }
 
     static String defaultName(Path model) {
@@ -70,7 +141,7 @@ final class ModelSpecResolver {
         return signature.inputs().get(0);
     }
 
-    private static TensorSignature chooseOutput(String configured, ModelSignature signature, String where) {
+    static TensorSignature chooseOutput(String configured, ModelSignature signature, String where) {
         if (configured != null) {
             return signature.output(configured).orElseThrow(() -> new IllegalArgumentException(where
                     + " has no output named '" + configured + "'; its outputs are " + signature.outputNames()
@@ -184,7 +255,7 @@ final class ModelSpecResolver {
                 ? 1 : 0;
     }
 
-    private static List<String> labels(List<String> fileLabels, int outputLength, int classOffset, String where) {
+    static List<String> labels(List<String> fileLabels, int outputLength, int classOffset, String where) {
         int classes = outputLength - classOffset;
         if (fileLabels == null) {
             return LabelsFile.placeholders(classes);

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Reads an ONNX model's input and output signature by opening a short-lived session. */
+/** Reads an ONNX model's input and output signature and custom metadata by opening a short-lived session. */
 public final class OnnxModelInspector {
     private static final String ONNX_TYPE_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
 
@@ -22,7 +22,8 @@ public final class OnnxModelInspector {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setIntraOpNumThreads(1);
             try (OrtSession session = OnnxEnvironment.get().createSession(model.toString(), options)) {
-                return new ModelSignature(signatures(session.getInputInfo()), signatures(session.getOutputInfo()));
+                return new ModelSignature(signatures(session.getInputInfo()), signatures(session.getOutputInfo()),
+                        session.getMetadata().getCustomMetadata());
             }
         } catch (OrtException e) {
             throw new IllegalArgumentException(

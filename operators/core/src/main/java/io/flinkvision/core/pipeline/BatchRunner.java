@@ -3,29 +3,33 @@ package io.flinkvision.core.pipeline;
 import io.flinkvision.core.outcome.DeadLetters;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.ModelRunner;
-
-import io.flinkvision.schemas.Classification;
+import io.flinkvision.core.runtime.Tensor;
 import io.flinkvision.schemas.ModelIdentity;
 import io.flinkvision.schemas.ReasonCode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one batch through the model and labels its frames; a failed run dead-letters the whole batch. */
+/**
+ * Runs one batch through the model and has the translator decode each frame's outputs; a failed run
+ * dead-letters the whole batch, a frame whose outputs cannot be decoded only that frame.
+ */
 final class BatchRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
 
     private final ModelRunner runner;
-    private final RowClassifier classifier;
+    private final FrameTranslator translator;
     private final ModelIdentity model;
     private final LongSupplier nanoClock;
     private final OutcomeLedger outcomes;
 
-    BatchRunner(ModelRunner runner, RowClassifier classifier, ModelIdentity model, LongSupplier nanoClock,
+    BatchRunner(ModelRunner runner, FrameTranslator translator, ModelIdentity model, LongSupplier nanoClock,
             OutcomeLedger outcomes) {
         this.runner = runner;
-        this.classifier = classifier;
+        this.translator = translator;
         this.model = model;
         this.nanoClock = nanoClock;
         this.outcomes = outcomes;
@@ -38,17 +42,17 @@ final class BatchRunner {
             return;
         }
         int size = batch.size();
-        float[][] rows = new float[size][];
-        for (int i = 0; i < size; i++) {
-            rows[i] = batch.get(i).sample().sample();
+        List<Map<String, Tensor>> samples = new ArrayList<>(size);
+        for (PendingFrame frame : batch) {
+            samples.add(frame.sample().inputs());
         }
         long start = nanoClock.getAsLong();
-        float[][] outputs;
+        List<Map<String, Tensor>> outputs;
         try {
-            outputs = runner.run(rows);
-            if (outputs == null || outputs.length != size) {
-                throw new InferenceException("the model returned " + (outputs == null ? "no" : outputs.length)
-                        + " output rows for a batch of " + size);
+            outputs = runner.run(samples);
+            if (outputs == null || outputs.size() != size) {
+                throw new InferenceException("the model returned " + (outputs == null ? "no" : outputs.size())
+                        + " outputs for a batch of " + size);
             }
         } catch (Throwable failure) {
             outcomes.batchRun(size, nanoClock.getAsLong() - start);
@@ -63,12 +67,12 @@ final class BatchRunner {
         for (int i = 0; i < size; i++) {
             PendingFrame frame = batch.get(i);
             try {
-                List<Classification> topK = classifier.classify(outputs[i]);
-                outcomes.labelled(frame.result(),
-                        LabelledFrames.outcome(frame, model, topK, start, inferenceNanos, size, outcomes.now()));
+                FrameResult result = translator.decode(frame.sample(), outputs.get(i));
+                outcomes.labelled(frame.result(), result,
+                        LabelledFrames.outcome(frame, model, result, start, inferenceNanos, size, outcomes.now()));
             } catch (Throwable failure) {
                 outcomes.deadLetter(frame.envelope(), frame.result(), ReasonCode.INFERENCE_FAILED,
-                        "cannot classify the model output: " + DeadLetters.describe(failure));
+                        "cannot decode the model output: " + DeadLetters.describe(failure));
                 Fatal.rethrow(failure);
             }
         }

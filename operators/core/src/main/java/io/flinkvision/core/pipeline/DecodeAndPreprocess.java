@@ -1,22 +1,30 @@
 package io.flinkvision.core.pipeline;
 
-import io.flinkvision.core.outcome.DeadLetters;
-
 import io.flinkvision.core.FrameRejectedException;
 import io.flinkvision.core.image.ImageDecoder;
+import io.flinkvision.core.image.ImagePlacement;
 import io.flinkvision.core.image.ImagePreprocessor;
 import io.flinkvision.core.image.RgbImage;
+import io.flinkvision.core.model.InputElementType;
+import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.model.PreprocessSpec;
+import io.flinkvision.core.outcome.DeadLetters;
+import io.flinkvision.core.runtime.Tensor;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
 import io.flinkvision.schemas.ReasonCode;
 import java.nio.ByteBuffer;
-import java.util.function.Function;
+import java.util.Map;
 
-/** The production {@link SamplePreparer}: {@link ImageDecoder} then {@link ImagePreprocessor}. */
-public final class DecodeAndPreprocess implements SamplePreparer {
+/**
+ * The translators' prepare step: {@link ImageDecoder} then {@link ImagePreprocessor}, into the
+ * model's image input tensor in its own element type (uint8 images are written as bytes).
+ */
+public final class DecodeAndPreprocess {
     private final Decoder decoder;
-    private final Function<RgbImage, float[]> preprocessor;
+    private final ImagePreprocessor preprocessor;
+    private final String inputName;
+    private final boolean keepImage;
 
     /** Decoding step, so that tests can stand in for {@link ImageDecoder}. */
     @FunctionalInterface
@@ -25,20 +33,22 @@ public final class DecodeAndPreprocess implements SamplePreparer {
                 throws FrameRejectedException;
     }
 
-    public DecodeAndPreprocess(PreprocessSpec spec, long maxPixels) {
-        this(new ImageDecoder(maxPixels)::decode, new ImagePreprocessor(spec)::preprocess);
+    /** @param keepImage keep the decoded frame in the sample, for translators that crop from it later */
+    public DecodeAndPreprocess(ModelSpec spec, long maxPixels, boolean keepImage) {
+        this(new ImageDecoder(maxPixels)::decode, spec.preprocess(), spec.inputName(), keepImage);
     }
 
-    DecodeAndPreprocess(Decoder decoder, Function<RgbImage, float[]> preprocessor) {
+    DecodeAndPreprocess(Decoder decoder, PreprocessSpec spec, String inputName, boolean keepImage) {
         this.decoder = decoder;
-        this.preprocessor = preprocessor;
+        this.preprocessor = new ImagePreprocessor(spec);
+        this.inputName = inputName;
+        this.keepImage = keepImage;
     }
 
     /**
      * @throws FrameRejectedException the decoder's rejections as they are; any other decoder failure
      *     as CORRUPT_IMAGE, because image libraries report malformed input with unchecked exceptions
      */
-    @Override
     public PreparedSample prepare(Frame frame) throws FrameRejectedException {
         long start = System.nanoTime();
         RgbImage image;
@@ -48,8 +58,21 @@ public final class DecodeAndPreprocess implements SamplePreparer {
             throw new FrameRejectedException(ReasonCode.CORRUPT_IMAGE,
                     "cannot decode the " + frame.getEncoding() + " payload: " + DeadLetters.describe(e), e);
         }
-        float[] sample = preprocessor.apply(image);
-        return new PreparedSample(sample, image.width(), image.height(), (System.nanoTime() - start) / 1_000);
+        PreprocessSpec spec = preprocessor.spec();
+        long[] shape = spec.sampleShape();
+        Tensor input;
+        ImagePlacement placement;
+        if (spec.elementType() == InputElementType.UINT8) {
+            byte[] values = new byte[spec.sampleLength()];
+            placement = preprocessor.preprocessInto(image, values, 0);
+            input = Tensor.ofUint8(shape, values);
+        } else {
+            float[] values = new float[spec.sampleLength()];
+            placement = preprocessor.preprocessInto(image, values, 0);
+            input = Tensor.ofFloats(shape, values);
+        }
+        return new PreparedSample(Map.of(inputName, input), image.width(), image.height(),
+                (System.nanoTime() - start) / 1_000, placement, keepImage ? image : null);
     }
 
     private static byte[] bytes(ByteBuffer payload) {

@@ -4,8 +4,8 @@ import io.flinkvision.core.runtime.ModelRunner;
 
 import io.flinkvision.core.batching.FlushScheduler;
 import io.flinkvision.core.batching.MicroBatcher;
-import io.flinkvision.core.classification.TopKClassifier;
 import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.core.model.ModelTask;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.schemas.internal.FrameEnvelope;
@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Labels frames: decode + preprocess on a pool of {@code preprocessingThreads}, gather the samples
- * into micro-batches, run at most {@code batchesInFlight} batches at a time through the
- * {@link ModelRunner}, and turn each output row into a {@code LabelledFrame}. Every submitted frame
+ * Labels frames: prepare them (decode + preprocess) on a pool of {@code preprocessingThreads}, gather
+ * the samples into micro-batches, run at most {@code batchesInFlight} batches at a time through the
+ * {@link ModelRunner}, and have the task's {@link FrameTranslator} decode each frame's outputs into a
+ * {@code LabelledFrame} (top-k for classification, boxes for detection). Every submitted frame
  * gets exactly one outcome: one that cannot be labelled, whatever the reason, becomes a
  * {@code DeadLetter}; no future is ever completed exceptionally.
  *
@@ -56,7 +57,7 @@ public final class InferencePipeline implements AutoCloseable {
         this.settings = b.settings;
         this.nanoClock = b.nanoClock;
         this.outcomes = new OutcomeLedger(b.listener, b.wallClock);
-        this.batchRunner = new BatchRunner(b.runner, b.classifier, b.model, b.nanoClock, outcomes);
+        this.batchRunner = new BatchRunner(b.runner, b.translator, b.model, b.nanoClock, outcomes);
         this.preprocessing = fixedPool(settings.preprocessingThreads(), "flinkvision-preprocess");
         this.inference = fixedPool(settings.batchesInFlight(), "flinkvision-inference");
         FlushScheduler scheduler = b.flushScheduler;
@@ -69,22 +70,27 @@ public final class InferencePipeline implements AutoCloseable {
             this.batchTimer = null;
         }
         this.batcher = new MicroBatcher<>(settings.maxBatchSize(), settings.maxWait(), nanoClock, scheduler, this::dispatch);
-        this.preparation = new Preparation(b.preparer, outcomes, batcher::add);
+        this.preparation = new Preparation(b.translator, outcomes, batcher::add);
     }
 
-    /** A builder with nothing wired: set runner, preparer, classifier, model and settings. */
+    /** A builder with nothing wired: set runner, translator, model and settings. */
     public static InferencePipelineBuilder builder() {
         return new InferencePipelineBuilder();
     }
 
-    /** A builder wired for production: {@link DecodeAndPreprocess} and {@link TopKClassifier} for {@code spec}. */
+    /**
+     * A builder wired for production: the runner's model with the translator of its task
+     * ({@link ClassificationTranslator} or {@link DetectionTranslator}).
+     */
     public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
+        FrameTranslator translator = spec.task() == ModelTask.DETECTION
+                ? new DetectionTranslator(spec, settings.maxPixels())
+                : new ClassificationTranslator(spec, settings.maxPixels());
         return builder()
                 .runner(runner)
                 .settings(settings)
                 .model(spec.identity())
-                .preparer(new DecodeAndPreprocess(spec.preprocess(), settings.maxPixels()))
-                .classifier(new TopKClassifier(spec)::classify);
+                .translator(translator);
     }
 
     /**

@@ -10,8 +10,7 @@ import java.util.function.LongSupplier;
 /** Wires an {@link InferencePipeline}; {@link #build()} says what is missing. */
 public final class InferencePipelineBuilder {
     ModelRunner runner;
-    SamplePreparer preparer;
-    RowClassifier classifier;
+    FrameTranslator translator;
     ModelIdentity model;
     PipelineSettings settings;
     PipelineListener listener = PipelineListener.NONE;
@@ -26,13 +25,9 @@ public final class InferencePipelineBuilder {
         return this;
     }
 
-    public InferencePipelineBuilder preparer(SamplePreparer preparer) {
-        this.preparer = preparer;
-        return this;
-    }
-
-    public InferencePipelineBuilder classifier(RowClassifier classifier) {
-        this.classifier = classifier;
+    /** What the task does around the model: prepare a frame, decode its outputs. */
+    public InferencePipelineBuilder translator(FrameTranslator translator) {
+        this.translator = translator;
         return this;
     }
 
@@ -74,8 +69,7 @@ public final class InferencePipelineBuilder {
     /** @throws IllegalStateException naming the first missing part */
     public InferencePipeline build() {
         require(runner, "runner (the ModelRunner that runs batches)");
-        require(preparer, "preparer (decode + preprocess, e.g. DecodeAndPreprocess)");
-        require(classifier, "classifier (output row to top-k, e.g. TopKClassifier::classify)");
+        require(translator, "translator (prepare + decode of the task, e.g. ClassificationTranslator)");
         require(model, "model (the ModelIdentity written into every labelled frame)");
         require(settings, "settings (PipelineSettings)");
         require(listener, "listener (PipelineListener.NONE for none)");

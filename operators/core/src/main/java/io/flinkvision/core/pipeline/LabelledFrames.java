@@ -1,7 +1,6 @@
 package io.flinkvision.core.pipeline;
 
 
-import io.flinkvision.schemas.Classification;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameTimings;
 import io.flinkvision.schemas.LabelledFrame;
@@ -10,13 +9,12 @@ import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 /** Builds the labelled outcome of a frame that went through the model. */
 final class LabelledFrames {
     private LabelledFrames() {}
 
-    static FrameOutcome outcome(PendingFrame pending, ModelIdentity model, List<Classification> topK,
+    static FrameOutcome outcome(PendingFrame pending, ModelIdentity model, FrameResult result,
             long batchStartNanos, long inferenceNanos, int batchSize, Instant labelledTime) {
         FrameEnvelope envelope = pending.envelope();
         Frame frame = envelope.getFrame();
@@ -37,8 +35,8 @@ final class LabelledFrames {
                 .setHeight(sample.height())
                 // A copy per frame: Avro records are mutable and these ones leave the operator.
                 .setModel(ModelIdentity.newBuilder(model).build())
-                .setTopK(new ArrayList<>(topK))
-                .setDetections(new ArrayList<>())
+                .setTopK(new ArrayList<>(result.topK()))
+                .setDetections(new ArrayList<>(result.detections()))
                 .setTimings(timings)
                 .setLabelledTime(labelledTime)
                 .build();

@@ -43,12 +43,13 @@ final class OutcomeLedger {
         listener.batchRun(size, inferenceNanos);
     }
 
-    void labelled(CompletableFuture<FrameOutcome> result, FrameOutcome outcome) {
+    void labelled(CompletableFuture<FrameOutcome> result, FrameResult decoded, FrameOutcome outcome) {
         // Counting only what this call completed keeps the counts honest when the frame was
         // already given up on (expired, or abandoned by an interrupted close).
         if (result.complete(outcome)) {
             framesLabelled.increment();
             listener.labelled();
+            listener.decoded(decoded);
         }
     }
 

@@ -16,6 +16,9 @@ public interface PipelineListener {
     /** A frame was labelled. */
     default void labelled() {}
 
+    /** What a labelled frame's outputs decoded to (its boxes, NMS time, secondary classifications), right after {@link #labelled()}. */
+    default void decoded(FrameResult result) {}
+
     /** A frame became a dead letter. */
     default void deadLettered(ReasonCode reason) {}
 

@@ -12,12 +12,12 @@ import java.util.function.Consumer;
 
 /** Prepares one frame and passes it on to be batched; a frame that cannot be prepared is dead-lettered. */
 final class Preparation {
-    private final SamplePreparer preparer;
+    private final FrameTranslator translator;
     private final OutcomeLedger outcomes;
     private final Consumer<PendingFrame> next;
 
-    Preparation(SamplePreparer preparer, OutcomeLedger outcomes, Consumer<PendingFrame> next) {
-        this.preparer = preparer;
+    Preparation(FrameTranslator translator, OutcomeLedger outcomes, Consumer<PendingFrame> next) {
+        this.translator = translator;
         this.outcomes = outcomes;
         this.next = next;
     }
@@ -33,7 +33,7 @@ final class Preparation {
         }
         PreparedSample sample;
         try {
-            sample = preparer.prepare(frame);
+            sample = translator.prepare(frame);
         } catch (FrameRejectedException e) {
             outcomes.deadLetter(envelope, result, e.reason() != null ? e.reason() : ReasonCode.UNKNOWN, e.getMessage());
             return;

@@ -7,9 +7,13 @@ import ai.onnxruntime.OrtSession;
 import io.flinkvision.core.model.FileDigest;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.model.OnnxEnvironment;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
@@ -28,9 +32,6 @@ public final class OnnxModelRunner implements ModelRunner {
     private final ModelSpec spec;
     private final OpenedSession opened;
     private final InputTensors inputs;
-    private final long[] sampleShape;
-    private final int sampleLength;
-    private final int outputLength;
     private final Set<String> outputNames;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Written under the write lock, read under the read lock. */
@@ -44,11 +45,8 @@ public final class OnnxModelRunner implements ModelRunner {
         this.spec = spec;
         checkSameFile(spec);
         this.opened = SessionOpener.open(spec, options);
-        this.sampleShape = spec.preprocess().sampleShape();
-        this.sampleLength = spec.preprocess().sampleLength();
-        this.outputLength = spec.outputLength();
-        this.outputNames = Set.of(spec.outputName());
-        this.inputs = new InputTensors(OnnxEnvironment.get(), spec.preprocess().elementType(), sampleLength);
+        this.outputNames = new LinkedHashSet<>(spec.outputNames());
+        this.inputs = new InputTensors(OnnxEnvironment.get());
         LOG.info("Opened model {} on {} with {} intra-op thread(s)", spec.name(), opened.placement(),
                 options.intraOpThreads());
     }
@@ -71,79 +69,99 @@ public final class OnnxModelRunner implements ModelRunner {
     }
 
     @Override
-    public float[][] run(float[][] batch) throws InferenceException {
-        checkRows(batch);
-        if (batch.length == 0) {
-            return new float[0][];
+    public List<Map<String, Tensor>> run(List<Map<String, Tensor>> samples) throws InferenceException {
+        if (samples.isEmpty()) {
+            return List.of();
         }
+        Map<String, Tensor> first = samples.get(0);
+        checkAlike(samples, first);
         Lock read = lock.readLock();
         read.lock();
         try {
             if (closed) {
                 throw new InferenceException("the runner for model " + spec.name() + " is closed");
             }
-            return runBatch(batch);
+            return runBatch(samples, first);
         } finally {
             read.unlock();
         }
     }
 
-    private float[][] runBatch(float[][] batch) throws InferenceException {
+    private List<Map<String, Tensor>> runBatch(List<Map<String, Tensor>> samples, Map<String, Tensor> first)
+            throws InferenceException {
         int fixed = spec.fixedBatchSize();
         if (fixed == 0) {
-            return runChunk(batch, 0, batch.length, batch.length);
+            return runChunk(samples, first, 0, samples.size(), samples.size());
         }
         // Exported with a fixed batch size (often 1): feed it chunks of exactly that size.
-        float[][] out = new float[batch.length][];
-        for (int from = 0; from < batch.length; from += fixed) {
-            int count = Math.min(fixed, batch.length - from);
-            float[][] rows = runChunk(batch, from, count, fixed);
-            System.arraycopy(rows, 0, out, from, count);
+        List<Map<String, Tensor>> out = new ArrayList<>(samples.size());
+        for (int from = 0; from < samples.size(); from += fixed) {
+            out.addAll(runChunk(samples, first, from, Math.min(fixed, samples.size() - from), fixed));
         }
         return out;
     }
 
-    private float[][] runChunk(float[][] batch, int from, int count, int tensorBatch) throws InferenceException {
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = tensorBatch;
-        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        try (OnnxTensor input = inputs.create(batch, from, count, shape);
-                OrtSession.Result result = opened.session().run(Map.of(spec.inputName(), input), outputNames)) {
-            return rows(result, count, tensorBatch);
+    private List<Map<String, Tensor>> runChunk(List<Map<String, Tensor>> samples, Map<String, Tensor> first, int from,
+            int count, int tensorBatch) throws InferenceException {
+        Map<String, OnnxTensor> feed = new HashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> input : first.entrySet()) {
+                Tensor t = input.getValue();
+                feed.put(input.getKey(), inputs.create(input.getKey(), t.type(), samples, from, count,
+                        withBatch(tensorBatch, t.shape())));
+            }
+            try (OrtSession.Result result = opened.session().run(feed, outputNames)) {
+                return split(result, count, tensorBatch);
+            }
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + count + " for model " + spec.name()
                     + " on " + opened.placement().device() + ": " + e.getMessage(), e);
+        } finally {
+            for (OnnxTensor t : feed.values()) {
+                t.close();
+            }
         }
     }
 
-    /** Copies the first {@code count} rows out before the result (and its native memory) is closed. */
-    private float[][] rows(OrtSession.Result result, int count, int tensorBatch) throws InferenceException {
-        OnnxValue value = result.get(spec.outputName()).orElse(null);
-        FloatBuffer data = value instanceof OnnxTensor tensor ? tensor.getFloatBuffer() : null;
-        if (data == null) {
-            throw new InferenceException("model " + spec.name() + " returned no float tensor for output '"
-                    + spec.outputName() + "'");
+    /** Copies the first {@code count} samples of every output out before the result (and its native memory) is closed. */
+    private List<Map<String, Tensor>> split(OrtSession.Result result, int count, int tensorBatch)
+            throws InferenceException, OrtException {
+        List<Map<String, Tensor>> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new HashMap<>(outputNames.size() * 2));
         }
-        // [n,C] and [n,C,1,1] are laid out identically: n rows of C values.
-        if (data.remaining() != (long) tensorBatch * outputLength) {
-            throw new InferenceException("model " + spec.name() + " output '" + spec.outputName() + "' has "
-                    + data.remaining() + " values for a batch of " + tensorBatch + ", expected " + outputLength
-                    + " per sample");
-        }
-        float[][] out = new float[count][outputLength];
-        for (float[] row : out) {
-            data.get(row);
+        for (String name : outputNames) {
+            OnnxValue value = result.get(name).orElse(null);
+            if (!(value instanceof OnnxTensor tensor)) {
+                throw new InferenceException("model " + spec.name() + " returned no tensor for output '" + name + "'");
+            }
+            OutputTensors.split(spec.name(), name, tensor, count, tensorBatch, out);
         }
         return out;
     }
 
-    private void checkRows(float[][] batch) {
-        for (int i = 0; i < batch.length; i++) {
-            if (batch[i] == null || batch[i].length != sampleLength) {
-                throw new IllegalArgumentException("sample " + i + " has " + (batch[i] == null ? "no" : batch[i].length)
-                        + " values; model " + spec.name() + " needs " + sampleLength);
+    private void checkAlike(List<Map<String, Tensor>> samples, Map<String, Tensor> first) {
+        for (int i = 1; i < samples.size(); i++) {
+            Map<String, Tensor> sample = samples.get(i);
+            if (!sample.keySet().equals(first.keySet())) {
+                throw new IllegalArgumentException("sample " + i + " has inputs " + sample.keySet() + ", sample 0 has "
+                        + first.keySet() + "; model " + spec.name() + " needs the same inputs for every sample");
+            }
+            for (Map.Entry<String, Tensor> e : first.entrySet()) {
+                Tensor t = sample.get(e.getKey());
+                if (t.type() != e.getValue().type() || !Arrays.equals(t.shape(), e.getValue().shape())) {
+                    throw new IllegalArgumentException("input '" + e.getKey() + "' of sample " + i + " is " + t
+                            + ", of sample 0 " + e.getValue() + "; one batch needs one shape");
+                }
             }
         }
+    }
+
+    private static long[] withBatch(int batch, long[] sampleShape) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = batch;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return shape;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.flinkvision.core.runtime.OnnxModelRunner;
 import io.flinkvision.core.runtime.RunnerOptions;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,9 +39,9 @@ public final class ModelRegistry {
     }
 
     private record Key(String modelPath, String sha256, RunnerOptions options, String inputName,
-            String outputName, String sampleShape, String elementType) {
+            List<String> outputNames, String sampleShape, String elementType) {
         static Key of(ModelSpec spec, RunnerOptions options) {
-            return new Key(spec.modelPath(), spec.sha256(), options, spec.inputName(), spec.outputName(),
+            return new Key(spec.modelPath(), spec.sha256(), options, spec.inputName(), spec.outputNames(),
                     Arrays.toString(spec.preprocess().sampleShape()), spec.preprocess().elementType().name());
         }
     }

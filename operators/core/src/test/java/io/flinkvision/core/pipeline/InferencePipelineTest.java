@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link InferencePipeline} with a fake runner, preparer and classifier. */
+/** {@link InferencePipeline} with a fake runner and translator. */
 class InferencePipelineTest {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     /** Long enough never to fire on its own: tests that batch by size stay deterministic. */
@@ -41,7 +41,7 @@ class InferencePipelineTest {
     private final ManualTime manualTime = new ManualTime();
     private final RecordingListener listener = new RecordingListener();
     private FakeRunner runner = new FakeRunner();
-    private SamplePreparer preparer = Frames::sequenceSample;
+    private Frames.Preparer preparer = Frames::sequenceSample;
     private InferencePipeline pipeline;
 
     @AfterEach
@@ -56,8 +56,7 @@ class InferencePipelineTest {
     private InferencePipeline pipeline(int batchSize, long waitMillis, int batchesInFlight) {
         pipeline = InferencePipeline.builder()
                 .runner(runner)
-                .preparer(preparer)
-                .classifier(Frames::classifyFirstValue)
+                .translator(Frames.translator(preparer, Frames::classifyFirstValue))
                 .model(Frames.MODEL)
                 .settings(new PipelineSettings(batchSize, waitMillis, 1, batchesInFlight, 1_000_000))
                 .listener(listener)
@@ -226,7 +225,7 @@ class InferencePipelineTest {
         }
         assertThat(get(futures.get(2)).getDeadLetter().getMessage()).contains("CUDA out of memory");
         assertThat(get(futures.get(4)).getDeadLetter().getMessage()).contains("wrong input shape");
-        assertThat(get(futures.get(6)).getDeadLetter().getMessage()).contains("returned 1 output rows for a batch of 2");
+        assertThat(get(futures.get(6)).getDeadLetter().getMessage()).contains("returned 1 outputs for a batch of 2");
         assertThat(pipeline.batchesRun()).isEqualTo(4);
     }
 
@@ -234,13 +233,12 @@ class InferencePipelineTest {
     void aFailingClassifierDeadLettersOnlyItsFrame() throws Exception {
         pipeline = InferencePipeline.builder()
                 .runner(runner)
-                .preparer(preparer)
-                .classifier(row -> {
+                .translator(Frames.translator(preparer, row -> {
                     if (row[0] == 1) {
                         throw new IndexOutOfBoundsException("row too short");
                     }
                     return Frames.classifyFirstValue(row);
-                })
+                }))
                 .model(Frames.MODEL)
                 .settings(new PipelineSettings(2, NEVER_MILLIS, 1, 1, 1_000_000))
                 .flushScheduler(manualTime)
@@ -498,8 +496,8 @@ class InferencePipelineTest {
     @Test
     void theBuilderSaysWhatIsMissing() {
         assertThatThrownBy(() -> InferencePipeline.builder().build()).hasMessageContaining("runner");
-        assertThatThrownBy(() -> InferencePipeline.builder().runner(runner).preparer(preparer)
-                        .classifier(Frames::classifyFirstValue).settings(PipelineSettings.defaults()).build())
+        assertThatThrownBy(() -> InferencePipeline.builder().runner(runner)
+                        .translator(Frames.sequenceTranslator()).settings(PipelineSettings.defaults()).build())
                 .hasMessageContaining("ModelIdentity");
     }
 

@@ -4,6 +4,7 @@ import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.ModelRunner;
 import io.flinkvision.core.runtime.RunnerOptions;
+import io.flinkvision.core.runtime.Tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +16,7 @@ import io.flinkvision.testkit.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,8 +48,10 @@ class ModelRegistryTest {
         }
 
         @Override
-        public float[][] run(float[][] batch) {
-            return new float[batch.length][spec.outputLength()];
+        public List<Map<String, Tensor>> run(List<Map<String, Tensor>> samples) {
+            int n = spec.outputLength();
+            return samples.stream()
+                    .map(s -> Map.of(spec.outputName(), Tensor.ofFloats(new long[] {n}, new float[n]))).toList();
         }
 
         @Override

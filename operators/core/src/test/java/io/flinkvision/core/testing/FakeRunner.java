@@ -5,15 +5,18 @@ import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.ModelRunner;
 
 import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.core.runtime.Tensor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link ModelRunner} that echoes each sample as its output row and records what it ran. Runs
- * can be made to wait at a gate, and a batch can be made to fail.
+ * A {@link ModelRunner} that echoes each sample's {@link Frames#INPUT} as its {@link Frames#OUTPUT}
+ * and records what it ran. Runs can be made to wait at a gate, and a batch can be made to fail.
  */
 public class FakeRunner implements ModelRunner {
     /** Batch sizes in the order the runs started. */
@@ -41,14 +44,24 @@ public class FakeRunner implements ModelRunner {
     }
 
     @Override
-    public float[][] run(float[][] batch) throws InferenceException {
+    public List<Map<String, Tensor>> run(List<Map<String, Tensor>> samples) throws InferenceException {
         int now = running.incrementAndGet();
         maxConcurrentRuns.accumulateAndGet(now, Math::max);
-        batchSizes.add(batch.length);
+        batchSizes.add(samples.size());
         started.release();
         try {
             gate.await();
-            return output(batch);
+            float[][] rows = new float[samples.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = samples.get(i).get(Frames.INPUT).floats();
+            }
+            float[][] out = output(rows);
+            List<Map<String, Tensor>> outputs = new ArrayList<>(out.length);
+            for (float[] row : out) {
+                // A null row stands for an output the model did not return
+                outputs.add(row == null ? Map.of() : Map.of(Frames.OUTPUT, Tensor.ofFloats(new long[] {row.length}, row)));
+            }
+            return outputs;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InferenceException("interrupted", e);

@@ -1,6 +1,10 @@
 package io.flinkvision.core.testing;
 
+import io.flinkvision.core.FrameRejectedException;
+import io.flinkvision.core.pipeline.FrameResult;
+import io.flinkvision.core.pipeline.FrameTranslator;
 import io.flinkvision.core.pipeline.PreparedSample;
+import io.flinkvision.core.runtime.Tensor;
 
 import io.flinkvision.schemas.Classification;
 import io.flinkvision.schemas.Frame;
@@ -58,9 +62,51 @@ public final class Frames {
                 .build();
     }
 
+    /** The input and output names of the fakes. */
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "output";
+
+    /** A translator's prepare step as a lambda. */
+    @FunctionalInterface
+    public interface Preparer {
+        PreparedSample prepare(Frame frame) throws FrameRejectedException;
+    }
+
+    /** A translator's decode step for one float output row, as a lambda. */
+    @FunctionalInterface
+    public interface RowClassifier {
+        List<Classification> classify(float[] row);
+    }
+
+    /** A translator of the two steps: {@link #OUTPUT}'s values to top-k. */
+    public static FrameTranslator translator(Preparer preparer, RowClassifier classifier) {
+        return new FrameTranslator() {
+            @Override
+            public PreparedSample prepare(Frame frame) throws FrameRejectedException {
+                return preparer.prepare(frame);
+            }
+
+            @Override
+            public FrameResult decode(PreparedSample sample, Map<String, Tensor> outputs) {
+                return FrameResult.classified(classifier.classify(outputs.get(OUTPUT).floats()));
+            }
+        };
+    }
+
+    /** {@link #sequenceSample} and {@link #classifyFirstValue}: class i for frame i. */
+    public static FrameTranslator sequenceTranslator() {
+        return translator(Frames::sequenceSample, Frames::classifyFirstValue);
+    }
+
+    /** A one-value sample of the given values. */
+    public static PreparedSample sample(float value, int width, int height, long micros) {
+        return new PreparedSample(Map.of(INPUT, Tensor.ofFloats(new long[] {1}, new float[] {value})), width, height,
+                micros);
+    }
+
     /** A preparer whose one-value sample is the frame's sequence, sized 640x480, 42 µs. */
     public static PreparedSample sequenceSample(Frame frame) {
-        return new PreparedSample(new float[] {frame.getSequence()}, 640, 480, 42);
+        return sample(frame.getSequence(), 640, 480, 42);
     }
 
     /** A classifier naming the class after the first output value. */

@@ -64,6 +64,41 @@ public final class TinyOnnx {
         return file;
     }
 
+    /**
+     * A tiny detector "exported with NMS": uint8 NCHW image {@code [n, 3, size, size]} (dynamic batch);
+     * with {@code m} its per-channel spatial means, outputs {@code boxes [n, 1, 4] = (m0, m1, m0 + m2,
+     * m1 + m2)} (xyxy, input pixels), {@code scores [n, 1] = max(m) / 255} and {@code classes [n, 1]}
+     * (int64) {@code = argmax(m)}: one box per image whose every value a test can work out.
+     */
+    public static Path writeBoxesDetector(Path file, int size) {
+        OnnxModelWriter w = new OnnxModelWriter("tiny_boxes");
+        w.node("Cast", "Cast_image_f", List.of("image"), "image_f", intAttribute("to", DataType.FLOAT_VALUE));
+        w.node("ReduceMean", "ReduceMean_means", List.of("image_f"), "means", intsAttribute("axes", 2, 3),
+                intAttribute("keepdims", 0));
+        w.int64Initializer("start0", 0);
+        w.int64Initializer("end2", 2);
+        w.int64Initializer("start2", 2);
+        w.int64Initializer("end3", 3);
+        w.int64Initializer("axis1", 1);
+        w.node("Slice", "Slice_xy", List.of("means", "start0", "end2", "axis1"), "xy");
+        w.node("Slice", "Slice_side", List.of("means", "start2", "end3", "axis1"), "side");
+        w.node("Add", "Add_far", List.of("xy", "side"), "far");
+        w.node("Concat", "Concat_box", List.of("xy", "far"), "box", intAttribute("axis", 1));
+        w.node("Unsqueeze", "Unsqueeze_boxes", List.of("box", "axis1"), "boxes");
+        w.initializer("pixel_max", FloatTensor.of(new float[] {255f}, 1));
+        w.node("Div", "Div_unit", List.of("means", "pixel_max"), "unit");
+        w.node("ReduceMax", "ReduceMax_scores", List.of("unit"), "scores", intsAttribute("axes", 1),
+                intAttribute("keepdims", 1));
+        w.node("ArgMax", "ArgMax_classes", List.of("means"), "classes", intAttribute("axis", 1),
+                intAttribute("keepdims", 1));
+        w.input("image", DataType.UINT8, "batch", 3L, (long) size, (long) size);
+        w.output("boxes", DataType.FLOAT, "batch", 1L, 4L);
+        w.output("scores", DataType.FLOAT, "batch", 1L);
+        w.output("classes", DataType.INT64, "batch", 1L);
+        OnnxModelWriter.write(w.model(IR_VERSION, Map.of("", OPSET), "flink-vision tests", "", ""), file);
+        return file;
+    }
+
     private static FloatTensor weights(int classes) {
         float[] data = new float[3 * classes];
         for (int k = 0; k < 3; k++) {
