@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -256,6 +257,8 @@ public final class Demo implements Callable<Integer> {
     private static StreamExecutionEnvironment localCluster(int parallelism) {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, parallelism));
+        // The job leaves parallelism to its environment unless --parallelism is given: size both alike.
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, Math.max(1, parallelism));
         return StreamExecutionEnvironment.createLocalEnvironment(conf);
     }
 

@@ -3,6 +3,7 @@ package io.flinkvision.job;
 import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.job.config.ClassificationJobOptions;
+import io.flinkvision.job.config.ExecutionSettings;
 import io.flinkvision.job.config.JobArguments;
 import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.job.kafka.KafkaConnectors;
@@ -10,6 +11,7 @@ import io.flinkvision.flink.BatchingInferenceFunction;
 import io.flinkvision.flink.FrameWatermarks;
 import io.flinkvision.flink.InferenceStage;
 import io.flinkvision.flink.LateOutcomeCounter;
+import io.flinkvision.flink.ModelSpecSource;
 import io.flinkvision.flink.OutcomeRouter;
 import io.flinkvision.flink.WindowSummaries;
 import io.flinkvision.core.pipeline.PipelineSettings;
@@ -23,12 +25,13 @@ import java.io.PrintStream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The classification job: frames in, labelled frames, window summaries and dead letters out.
@@ -46,9 +49,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 public final class ClassificationJob {
     /** Avro 1.12 loads classes by reflection only from trusted packages (Kryo fallbacks). */
     public static final String AVRO_TRUSTED_PACKAGES = "io.flinkvision.schemas";
+    private static final Logger LOG = LoggerFactory.getLogger(ClassificationJob.class);
 
     private final Configuration config;
+    /** Null when the model could not be read where the job was built; the TaskManagers load it anyway. */
     private final ModelSpec model;
+    private final ModelSpecSource modelSource;
     private final Source<FrameEnvelope, ?, ?> frames;
     private final Sink<LabelledFrame> labelled;
     private final Sink<WindowSummary> summaries;
@@ -61,31 +67,83 @@ public final class ClassificationJob {
             Sink<LabelledFrame> labelled,
             Sink<WindowSummary> summaries,
             Sink<DeadLetter> deadLetters) {
+        this(config, model, ModelSpecSource.of(model), frames, labelled, summaries, deadLetters);
+    }
+
+    /**
+     * @param model the spec as the client read it, or null when it could not
+     * @param modelSource what the inference operators resolve in open(), on the TaskManagers
+     */
+    public ClassificationJob(
+            Configuration config,
+            ModelSpec model,
+            ModelSpecSource modelSource,
+            Source<FrameEnvelope, ?, ?> frames,
+            Sink<LabelledFrame> labelled,
+            Sink<WindowSummary> summaries,
+            Sink<DeadLetter> deadLetters) {
         this.config = config;
         this.model = model;
+        this.modelSource = modelSource;
         this.frames = frames;
         this.labelled = labelled;
         this.summaries = summaries;
         this.deadLetters = deadLetters;
     }
 
-    /** The job on Kafka, as configured. Resolves the model now, so a bad model fails before submission. */
+    /**
+     * The job on Kafka, as configured. Where the model is readable here it is checked now, so a bad
+     * model fails before submission; where it is not (application mode runs this on the JobManager),
+     * the TaskManagers load it from its location and check it in open().
+     */
     public static ClassificationJob onKafka(JobArguments arguments) {
         Configuration config = arguments.configuration();
         KafkaConnectors kafka = new KafkaConnectors(config, arguments.kafkaProperties());
-        return new ClassificationJob(config, ModelConfiguration.modelSpec(config), kafka.frameSource(),
+        ModelSpec model = ModelConfiguration.specIfReadable(config).orElse(null);
+        if (model == null) {
+            LOG.info("Model {} is not readable here; the TaskManagers load and check it when inference opens",
+                    ModelConfiguration.modelUri(config));
+        }
+        return new ClassificationJob(config, model, ModelConfiguration.onTaskManagers(config), kafka.frameSource(),
                 kafka.labelledSink(), kafka.summarySink(), kafka.deadLetterSink());
     }
 
+    /**
+     * The model as read where the job was built.
+     *
+     * @throws IllegalStateException when it could not be read there (the TaskManagers load it)
+     */
     public ModelSpec model() {
+        if (model == null) {
+            throw new IllegalStateException("the model " + ModelConfiguration.modelUri(config)
+                    + " was not readable where the job was built; only the TaskManagers load it");
+        }
         return model;
     }
 
-    /** Sets parallelism and checkpointing on {@code env}, then adds the job's operators. */
+    /** The model's name in results and in the job's name. */
+    public String modelName() {
+        if (model != null) {
+            return model.name();
+        }
+        return config.getOptional(MODEL_NAME).orElseGet(() -> {
+            String path = ModelConfiguration.modelUri(config).getPath();
+            String file = path == null ? "model" : path.substring(path.lastIndexOf('/') + 1);
+            return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
+        });
+    }
+
+    /**
+     * Applies the explicitly given parallelism, checkpointing and restart settings to {@code env}
+     * (the rest stay the cluster's; the log says which is which), then adds the job's operators.
+     */
     public void build(StreamExecutionEnvironment env) {
         trustAvroPackages();
-        env.setParallelism(config.get(PARALLELISM));
-        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        ExecutionSettings.apply(config, env).forEach(setting -> LOG.info("flink-vision job: {}", setting));
+        if (!ExecutionSettings.checkpointing(env)) {
+            LOG.warn("flink-vision job: checkpointing is off (no --checkpoint-interval, none on the cluster): the"
+                    + " exactly-once sinks commit only when the job ends, and a failure replays from the start");
+        }
 
         DataStream<FrameEnvelope> input = env.fromSource(frames,
                         FrameWatermarks.strategy(config.get(MAX_OUT_OF_ORDERNESS), config.get(IDLENESS)),
@@ -93,10 +151,10 @@ public final class ClassificationJob {
                 .uid("frames-source");
 
         BatchingInferenceFunction inference = new BatchingInferenceFunction(
-                model, ModelConfiguration.runnerOptions(config), pipelineSettings());
+                modelSource, ModelConfiguration.runnerOptions(config), pipelineSettings());
         SingleOutputStreamOperator<FrameOutcome> outcomes = InferenceStage.apply(input, inference,
                 config.get(ORDERED), config.get(ASYNC_TIMEOUT).toMillis(), config.get(ASYNC_CAPACITY));
-        outcomes.name("batching inference (" + model.name() + ")");
+        outcomes.name("batching inference (" + modelName() + ")");
 
         SingleOutputStreamOperator<LabelledFrame> routed = outcomes.process(new OutcomeRouter())
                 .returns(OutcomeRouter.LABELLED_TYPE)
@@ -120,15 +178,15 @@ public final class ClassificationJob {
                 config.get(PREPROCESS_THREADS), config.get(BATCHES_IN_FLIGHT), config.get(MAX_PIXELS));
     }
 
-    /** The job's configured parallelism (the demo sizes its local cluster's slots by it). */
+    /** The --parallelism given, else 1: what a local cluster (the demo's) is sized for. */
     public int parallelism() {
-        return config.get(PARALLELISM);
+        return config.getOptional(PARALLELISM).orElse(1);
     }
 
     /** Builds and submits the job; returns at once. */
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
         build(env);
-        return env.executeAsync("flink-vision classification (" + model.name() + ")");
+        return env.executeAsync("flink-vision classification (" + modelName() + ")");
     }
 
     /**
@@ -152,7 +210,7 @@ public final class ClassificationJob {
         int exit = run(args, System.out, System.err, job -> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             job.build(env);
-            env.execute("flink-vision classification (" + job.model().name() + ")");
+            env.execute("flink-vision classification (" + job.modelName() + ")");
         });
         if (exit != 0) {
             System.exit(exit);

@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The job's main: --help, and exit code 2 with one line on a bad flag, before any job is built. */
+/** The job's main: --help, and exit code 2 with one line on a bad flag or pin, before any job is built. */
 class ClassificationJobCommandLineTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<ClassificationJob> launched = new ArrayList<>();
+    @TempDir
+    Path temp;
 
     private int run(String... args) throws Exception {
         return ClassificationJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -39,11 +44,26 @@ class ClassificationJobCommandLineTest {
     }
 
     @Test
-    void aBadValueOrAMissingModelExitsWithTwo() throws Exception {
+    void aBadValueOrABadPinExitsWithTwo() throws Exception {
         assertThat(run("--batch-size", "many")).isEqualTo(2);
-        assertThat(run("--model", "/no/such/model.onnx")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch-size", "/no/such/model.onnx")
-                .hasLineCount(2);
+        assertThat(run("--model", "/models/b0.onnx", "--model-sha256", "abc")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch-size", "64 hex digits").hasLineCount(2);
         assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void aModelReadableHereThatDoesNotMatchItsPinExitsWithTwo() throws Exception {
+        Path model = Files.writeString(temp.resolve("b0.onnx"), "not the pinned bytes");
+        assertThat(run("--model", model.toString(), "--model-sha256", "0".repeat(64))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("expects " + "0".repeat(64)).hasLineCount(1);
+        assertThat(launched).isEmpty();
+    }
+
+    /** In application mode main() runs on the JobManager, which need not have the models. */
+    @Test
+    void aModelNotReadableHereIsLeftToTheTaskManagers() throws Exception {
+        assertThat(run("--model", "/only/on/taskmanagers/b0.onnx")).isZero();
+        assertThat(launched).singleElement().extracting(ClassificationJob::modelName).isEqualTo("b0");
+        assertThat(err.size()).isZero();
     }
 }

@@ -48,6 +48,11 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
         this(options, new ModelRegistryPipelineFactory(spec, settings));
     }
 
+    /** Production on a cluster: the model is resolved in {@link #open}, on the TaskManager. */
+    public BatchingInferenceFunction(ModelSpecSource model, RunnerOptions options, PipelineSettings settings) {
+        this(options, new ModelRegistryPipelineFactory(model, settings));
+    }
+
     /** With any way of opening the pipeline (tests use fakes). */
     public BatchingInferenceFunction(RunnerOptions options, PipelineFactory factory) {
         if (options == null || factory == null) {

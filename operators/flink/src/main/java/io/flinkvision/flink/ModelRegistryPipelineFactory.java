@@ -16,14 +16,19 @@ import io.flinkvision.core.model.ModelSpec;
 public final class ModelRegistryPipelineFactory implements PipelineFactory {
     private static final long serialVersionUID = 1L;
 
-    private final ModelSpec spec;
+    private final ModelSpecSource model;
     private final PipelineSettings settings;
 
     public ModelRegistryPipelineFactory(ModelSpec spec, PipelineSettings settings) {
-        if (spec == null || settings == null) {
-            throw new IllegalArgumentException("spec and settings are required");
+        this(ModelSpecSource.of(spec), settings);
+    }
+
+    /** The model is resolved in {@link #open}, on the TaskManager. */
+    public ModelRegistryPipelineFactory(ModelSpecSource model, PipelineSettings settings) {
+        if (model == null || settings == null) {
+            throw new IllegalArgumentException("model and settings are required");
         }
-        this.spec = spec;
+        this.model = model;
         this.settings = settings;
     }
 
@@ -33,7 +38,8 @@ public final class ModelRegistryPipelineFactory implements PipelineFactory {
     }
 
     @Override
-    public PipelineHandle open(RunnerOptions options, PipelineListener listener) {
+    public PipelineHandle open(RunnerOptions options, PipelineListener listener) throws Exception {
+        ModelSpec spec = model.resolve();
         ModelRegistry.Lease lease = ModelRegistry.jvmWide().acquire(spec, options);
         try {
             ModelRunner runner = lease.runner();

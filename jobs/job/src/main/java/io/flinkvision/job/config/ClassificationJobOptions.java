@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * Every setting of the classification job. On the command line each is {@code --<key> <value>}
@@ -52,9 +53,15 @@ public final class ClassificationJobOptions {
 
     // ---- Model
     public static final ConfigOption<String> MODEL = key("model").stringType().noDefaultValue()
-            .withDescription("ONNX classification model (required; default: $FLINKVISION_MODEL).");
+            .withDescription("ONNX model (required; default: $FLINKVISION_MODEL): a path or a URI of any Flink"
+                    + " file system (file://, s3://, hdfs://... with its plugin). The TaskManagers load it when"
+                    + " inference opens; where the job is built it is only checked, if readable there.");
+    public static final ConfigOption<String> MODEL_SHA256 = key("model-sha256").stringType().noDefaultValue()
+            .withDescription("Expected SHA-256 of the model file (64 hex digits): a model with other bytes fails"
+                    + " the job with both digests, on the client when it can read the model, else on the TaskManager.");
     public static final ConfigOption<String> LABELS = key("labels").stringType().noDefaultValue()
-            .withDescription("Labels file, one per line; without one, labels are class_<index>.");
+            .withDescription("Labels file, one per line (a path or URI, like --model); without one, labels are"
+                    + " class_<index>.");
     public static final ConfigOption<String> MODEL_NAME = key("model-name").stringType().noDefaultValue()
             .withDescription("Name in results; default: file name without .onnx.");
     public static final ConfigOption<String> INPUT_NAME = key("input-name").stringType().noDefaultValue()
@@ -123,10 +130,32 @@ public final class ClassificationJobOptions {
             .defaultValue(Duration.ofSeconds(10)).withDescription(
                     "A frames partition silent this long stops holding back the watermark.");
 
-    // ---- Runtime
-    public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().defaultValue(1)
-            .withDescription("Parallelism of the job.");
+    // ---- Runtime. Unset, these come from the cluster (config.yaml, flink run -p / -D, the
+    // FlinkDeployment): a job that always set them would override what the operator of the cluster chose.
+    public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().noDefaultValue()
+            .withDescription("Parallelism of the job; default: the cluster's (flink run -p, parallelism.default).");
+    public static final ConfigOption<Integer> MAX_PARALLELISM = key("max-parallelism").intType().defaultValue(128)
+            .withDescription("Most parallel instances the job can ever be rescaled to (its key groups): fixed"
+                    + " for the life of its savepoints, so set on purpose; the cluster's pipeline.max-parallelism"
+                    + " is used when set and this flag is not.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint-interval").durationType()
-            .defaultValue(Duration.ofSeconds(10)).withDescription(
-                    "Checkpoint interval; with EXACTLY_ONCE, outputs become visible at each checkpoint.");
+            .noDefaultValue().withDescription("Checkpoint interval; with EXACTLY_ONCE, outputs become visible at"
+                    + " each checkpoint. Default: the cluster's execution.checkpointing.interval.");
+    public static final ConfigOption<CheckpointingMode> CHECKPOINT_MODE = key("checkpoint-mode")
+            .enumType(CheckpointingMode.class).noDefaultValue()
+            .withDescription("Checkpointing mode; default: the cluster's execution.checkpointing.mode.");
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT = key("checkpoint-timeout").durationType()
+            .noDefaultValue().withDescription(
+                    "A checkpoint not complete within this is discarded; default: execution.checkpointing.timeout.");
+    public static final ConfigOption<String> CHECKPOINT_DIRECTORY = key("checkpoint-directory").stringType()
+            .noDefaultValue().withDescription("Checkpoints go to this file system URI (durable storage on a"
+                    + " cluster); default: the cluster's execution.checkpointing.dir and storage.");
+    public static final ConfigOption<String> RESTART_STRATEGY = key("restart-strategy").stringType()
+            .noDefaultValue().withDescription("none, fixed-delay, failure-rate or exponential-delay; default:"
+                    + " the cluster's restart-strategy.type.");
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = key("restart-attempts").intType().noDefaultValue()
+            .withDescription("With --restart-strategy fixed-delay or exponential-delay: attempts before the job fails.");
+    public static final ConfigOption<Duration> RESTART_DELAY = key("restart-delay").durationType().noDefaultValue()
+            .withDescription("With --restart-strategy fixed-delay or failure-rate: the delay between attempts;"
+                    + " with exponential-delay: the first backoff.");
 }

@@ -4,9 +4,12 @@ import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.runtime.RunnerOptions;
-import java.nio.file.Files;
+import io.flinkvision.flink.ModelSpecSource;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 
 /** Turns the job's model and inference settings into a {@link ModelSpec} and {@link RunnerOptions}. */
@@ -17,37 +20,102 @@ public final class ModelConfiguration {
     private ModelConfiguration() {}
 
     /**
-     * The model file: {@code --model}, else $FLINKVISION_MODEL. The job has no built-in default: a
-     * production job names its model (the demo and the tests pick one from {@code ../shared}).
+     * Where the model is: {@code --model}, else $FLINKVISION_MODEL, as given (a path or a URI). The job
+     * has no built-in default: a production job names its model (the demo and the tests pick one from
+     * {@code ../shared}).
      *
      * @throws IllegalArgumentException when neither is set
      */
-    public static Path modelPath(Configuration config) {
+    public static String modelLocation(Configuration config) {
         String configured = config.get(MODEL);
         if (configured == null || configured.isBlank()) {
             configured = System.getenv(MODEL_ENV);
         }
         if (configured == null || configured.isBlank()) {
-            throw new IllegalArgumentException("no model configured: give --model PATH or set " + MODEL_ENV);
+            throw new IllegalArgumentException("no model configured: give --model PATH|URI or set " + MODEL_ENV);
         }
-        return Path.of(configured).toAbsolutePath().normalize();
+        return configured.trim();
+    }
+
+    /** {@link #modelLocation} as a URI ({@code file:} for a plain path). */
+    public static URI modelUri(Configuration config) {
+        return ModelFiles.toUri(modelLocation(config));
     }
 
     /**
+     * The settings the TaskManagers get: these, with the model location resolved here (the environment
+     * variable is the client's, not theirs) and the pin checked.
+     *
+     * @throws IllegalArgumentException when no model is configured or the pin is not a SHA-256
+     */
+    public static Configuration forTaskManagers(Configuration config) {
+        Configuration resolved = new Configuration(config);
+        resolved.set(MODEL, modelUri(config).toString());
+        ModelFiles.normalizeSha256(config.get(MODEL_SHA256));
+        config.getOptional(LABELS).ifPresent(labels -> resolved.set(LABELS, ModelFiles.toUri(labels).toString()));
+        return resolved;
+    }
+
+    /**
+     * The model's spec as this JVM sees it, when it can read the model (and labels): that validates
+     * the model and its pin before submission. Empty when it cannot: in application mode this runs on
+     * the JobManager, which need not have the models; the TaskManagers then load and check it in open().
+     *
+     * @throws IllegalArgumentException when the model is readable here but bad, or does not match its pin
+     */
+    public static Optional<ModelSpec> specIfReadable(Configuration config) {
+        Configuration resolved = forTaskManagers(config);
+        URI model = URI.create(resolved.get(MODEL));
+        URI labels = resolved.getOptional(LABELS).map(URI::create).orElse(null);
+        if (!ModelFiles.readableHere(model) || (labels != null && !ModelFiles.readableHere(labels))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(fetchAndBuild(resolved));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What the inference operator resolves in open(): the model (and labels) fetched through Flink's
+     * FileSystem on the TaskManager, checked against {@code --model-sha256}, then inspected.
+     */
+    public static ModelSpecSource onTaskManagers(Configuration config) {
+        return new TaskManagerModel(forTaskManagers(config));
+    }
+
+    /**
+     * The spec of a model readable here, fetched and checked like the TaskManagers do.
+     *
      * @throws IllegalArgumentException with one actionable line when the model or labels are missing
      *     or contradict the settings
      */
     public static ModelSpec modelSpec(Configuration config) {
-        Path model = modelPath(config);
-        if (!Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("model not found: " + model + " (--model or $" + MODEL_ENV + ")");
+        try {
+            return fetchAndBuild(forTaskManagers(config));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read model " + config.get(MODEL) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Fetches the model and labels named by URI in {@code resolved} and builds the spec. */
+    static ModelSpec fetchAndBuild(Configuration resolved) throws IOException {
+        Path cache = ModelFiles.defaultCacheDirectory();
+        Path model = ModelFiles.localFile(URI.create(resolved.get(MODEL)), resolved.get(MODEL_SHA256), cache);
+        Path labels = resolved.getOptional(LABELS).isPresent()
+                ? ModelFiles.localFile(URI.create(resolved.get(LABELS)), null, cache) : null;
+        return modelSpec(resolved, model, labels);
+    }
+
+    /**
+     * The spec of a local model file with the configured contract.
+     *
+     * @param labels the local labels file, or null for class_<index> labels
+     */
+    public static ModelSpec modelSpec(Configuration config, Path model, Path labels) {
         ModelSpec.Builder builder = ModelSpec.builder().modelPath(model);
-        if (config.getOptional(LABELS).isPresent()) {
-            Path labels = Path.of(config.get(LABELS));
-            if (!Files.isRegularFile(labels)) {
-                throw new IllegalArgumentException("labels file not found: " + labels + " (--labels)");
-            }
+        if (labels != null) {
             builder.labelsPath(labels);
         }
         config.getOptional(MODEL_NAME).ifPresent(builder::name);
@@ -63,6 +131,14 @@ public final class ModelConfiguration {
         config.getOptional(CLASS_OFFSET).ifPresent(builder::classOffset);
         builder.topK(config.get(TOP_K));
         return builder.build();
+    }
+
+    /** A {@link ModelSpecSource} that fetches and inspects the model where it runs. */
+    private record TaskManagerModel(Configuration config) implements ModelSpecSource {
+        @Override
+        public ModelSpec resolve() throws IOException {
+            return fetchAndBuild(config);
+        }
     }
 
     public static RunnerOptions runnerOptions(Configuration config) {
