@@ -14,6 +14,7 @@ import io.flinkvision.flink.LateOutcomeCounter;
 import io.flinkvision.flink.ModelSpecSource;
 import io.flinkvision.flink.OutcomeRouter;
 import io.flinkvision.flink.WindowSummaries;
+import io.flinkvision.core.pipeline.FrameLimits;
 import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.schemas.DeadLetter;
@@ -174,8 +175,16 @@ public final class ClassificationJob {
     }
 
     PipelineSettings pipelineSettings() {
+        FrameLimits limits = FrameLimits.defaults()
+                .withMaxAspectRatio(config.get(MAX_ASPECT_RATIO))
+                .withDecodeTimeoutMillis(config.get(DECODE_TIMEOUT).toMillis())
+                .withMaxBytesInFlight(config.get(MAX_BYTES_IN_FLIGHT))
+                .withMaxFramesInFlight(config.get(ASYNC_CAPACITY))
+                // A frame waiting for room must end before the async timeout would expire it anyway.
+                .withAdmissionTimeoutMillis(Math.max(1, config.get(ASYNC_TIMEOUT).toMillis() / 2));
         return new PipelineSettings(config.get(BATCH_SIZE), config.get(BATCH_WAIT).toMillis(),
-                config.get(PREPROCESS_THREADS), config.get(BATCHES_IN_FLIGHT), config.get(MAX_PIXELS));
+                config.get(PREPROCESS_THREADS), config.get(BATCHES_IN_FLIGHT), config.get(MAX_PIXELS))
+                .withLimits(limits);
     }
 
     /** The --parallelism given, else 1: what a local cluster (the demo's) is sized for. */

@@ -111,6 +111,17 @@ public final class ClassificationJobOptions {
     public static final ConfigOption<Long> MAX_PIXELS = key("max-pixels").longType()
             .defaultValue(40_000_000L).withDescription(
                     "Frames larger than this (declared or header size) are dead-lettered before decoding.");
+    public static final ConfigOption<Double> MAX_ASPECT_RATIO = key("max-aspect-ratio").doubleType()
+            .defaultValue(16.0).withDescription(
+                    "Frames whose longer side exceeds the shorter this many times are dead-lettered"
+                            + " (DECODE_BUDGET_EXCEEDED) before decoding: their resize would need huge intermediates.");
+    public static final ConfigOption<Duration> DECODE_TIMEOUT = key("decode-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription(
+                    "Longest decode + preprocess of one frame; a slower one is aborted and dead-lettered (DECODE_TIMEOUT).");
+    public static final ConfigOption<Long> MAX_BYTES_IN_FLIGHT = key("max-bytes-in-flight").longType()
+            .defaultValue(256L << 20).withDescription(
+                    "Payload bytes per operator instance in the inference pipeline at once; further frames wait"
+                            + " for room (backpressure), as they do for async-capacity.");
     public static final ConfigOption<Integer> ASYNC_CAPACITY = key("async-capacity").intType().defaultValue(32)
             .withDescription("Frames in flight per async operator instance.");
     public static final ConfigOption<Duration> ASYNC_TIMEOUT = key("async-timeout").durationType()

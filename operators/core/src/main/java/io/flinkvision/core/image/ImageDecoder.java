@@ -25,16 +25,52 @@ import java.io.IOException;
  * (embedded ICC profiles are ignored, alpha is dropped, 16-bit keeps the high byte, CMYK uses the
  * Adobe-inverted convention when the APP14 marker is present).
  *
- * <p>Thread-safe: it holds only its limit; each call makes its own ImageIO reader.
+ * <p>Budget ({@link DecodeBudget}): besides the pixel limit, a frame whose sides differ by more than
+ * the aspect ratio limit, or whose size its caller's {@link SizeGate} refuses (the resize
+ * intermediates), is DECODE_BUDGET_EXCEEDED before decoding; so is a JPEG or PNG whose header
+ * declares far more pixels than its payload can hold (a few hundred bytes declaring 6324x6324 would
+ * otherwise cost a 120 MB raster before the truncation shows). A decode past the calling thread's
+ * {@link DecodeDeadline} is aborted: DECODE_TIMEOUT.
+ *
+ * <p>Thread-safe: it holds only its limits; each call makes its own ImageIO reader.
  */
 public final class ImageDecoder {
-    private final long maxPixels;
+    /**
+     * Most pixels one JPEG payload byte can stand for: libjpeg needs at least one bit per 8x8 luma
+     * block even for a flat image in a progressive DC scan (64 pixels per bit, 512 per byte); twice
+     * that, so that no real file comes near it.
+     */
+    static final long JPEG_PIXELS_PER_BYTE = 1024;
+    /**
+     * Deflate expands at most about 1032:1 and a 1-bit palette PNG packs 8 pixels per byte: 8256
+     * pixels per payload byte at best; twice that.
+     */
+    static final long PNG_PIXELS_PER_BYTE = 16_512;
 
+    /** A further check of the header size before decoding, e.g. the resize it will need. */
+    @FunctionalInterface
+    public interface SizeGate {
+        /** Lets everything through. */
+        SizeGate NONE = (width, height) -> {};
+
+        /** @throws FrameRejectedException (DECODE_BUDGET_EXCEEDED) when a frame of this size must not be decoded */
+        void check(int width, int height) throws FrameRejectedException;
+    }
+
+    private final DecodeBudget budget;
+    private final SizeGate gate;
+
+    /** The pixel limit with the default aspect-ratio and resize limits. */
     public ImageDecoder(long maxPixels) {
-        if (maxPixels <= 0) {
-            throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+        this(DecodeBudget.ofPixels(maxPixels), SizeGate.NONE);
+    }
+
+    public ImageDecoder(DecodeBudget budget, SizeGate gate) {
+        if (budget == null || gate == null) {
+            throw new IllegalArgumentException("budget and gate are required (SizeGate.NONE for no further check)");
         }
-        this.maxPixels = maxPixels;
+        this.budget = budget;
+        this.gate = gate;
     }
 
     /**
@@ -56,6 +92,7 @@ public final class ImageDecoder {
                     "negative declared size " + declaredWidth + "x" + declaredHeight);
         }
         checkPixelLimit(declaredWidth, declaredHeight, "declared");
+        DecodeDeadline.checkNotPassed();
         try {
             return switch (encoding) {
                 case RGB24 -> rawRgb(declaredWidth, declaredHeight, payload);
@@ -68,6 +105,7 @@ public final class ImageDecoder {
         } catch (FrameRejectedException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            DecodeDeadline.throwIfAborted(); // an aborted read may fail on its partial data
             // ImageIO reports bad data with IIOException, but also with runtime exceptions from
             // deep inside its decoders (array bounds, illegal arguments, native errors)
             throw new FrameRejectedException(ReasonCode.CORRUPT_IMAGE,
@@ -78,16 +116,18 @@ public final class ImageDecoder {
     private RgbImage decodeJpeg(byte[] payload) throws FrameRejectedException, IOException {
         JpegHeader header = JpegHeader.parse(payload);
         checkPixelLimit(header.width(), header.height(), "JPEG header");
+        checkBudget(header.width(), header.height(), payload.length, JPEG_PIXELS_PER_BYTE, "JPEG");
         return JpegDecoding.decode(header, payload);
     }
 
     private RgbImage decodePng(byte[] payload) throws FrameRejectedException, IOException {
         PngHeader header = PngHeader.parse(payload);
         checkPixelLimit(header.width(), header.height(), "PNG header");
+        checkBudget(header.width(), header.height(), payload.length, PNG_PIXELS_PER_BYTE, "PNG");
         return PngDecoding.decode(header, payload);
     }
 
-    private static RgbImage rawRgb(int width, int height, byte[] payload) throws FrameRejectedException {
+    private RgbImage rawRgb(int width, int height, byte[] payload) throws FrameRejectedException {
         if (width == 0 || height == 0) {
             throw new FrameRejectedException(ReasonCode.SIZE_MISMATCH,
                     "RGB24 needs a declared size, got " + width + "x" + height);
@@ -97,14 +137,33 @@ public final class ImageDecoder {
             throw new FrameRejectedException(ReasonCode.SIZE_MISMATCH, "RGB24 " + width + "x" + height
                     + " needs " + expected + " bytes, payload has " + payload.length);
         }
+        checkBudget(width, height, payload.length, 1, "RGB24");
         // A copy, so that the image cannot change under a caller that reuses its payload buffer
         return new RgbImage(width, height, payload.clone());
     }
 
     private void checkPixelLimit(long width, long height, String source) throws FrameRejectedException {
-        if (width * height > maxPixels) {
+        if (width * height > budget.maxPixels()) {
             throw new FrameRejectedException(ReasonCode.TOO_MANY_PIXELS, source + " size " + width + "x" + height
-                    + " exceeds the limit of " + maxPixels + " pixels");
+                    + " exceeds the limit of " + budget.maxPixels() + " pixels");
         }
+    }
+
+    /** The checks that need the real size (header, or declared for RGB24), before any pixel is decoded. */
+    private void checkBudget(int width, int height, int payloadBytes, long pixelsPerByte, String kind)
+            throws FrameRejectedException {
+        long pixels = (long) width * height;
+        if (pixels > payloadBytes * pixelsPerByte) {
+            throw new FrameRejectedException(ReasonCode.DECODE_BUDGET_EXCEEDED, kind + " header declares " + width
+                    + "x" + height + " but the payload has only " + payloadBytes + " bytes: an image of that size needs"
+                    + " at least " + (pixels + pixelsPerByte - 1) / pixelsPerByte + " (truncated or forged header)");
+        }
+        double ratio = (double) Math.max(width, height) / Math.min(width, height);
+        if (ratio > budget.maxAspectRatio()) {
+            throw new FrameRejectedException(ReasonCode.DECODE_BUDGET_EXCEEDED, kind + " size " + width + "x" + height
+                    + " has an aspect ratio of " + String.format(java.util.Locale.ROOT, "%.1f", ratio)
+                    + ":1, above the limit of " + budget.maxAspectRatio() + ":1 (max-aspect-ratio)");
+        }
+        gate.check(width, height);
     }
 }

@@ -1,6 +1,8 @@
 package io.flinkvision.core.image;
 
+import io.flinkvision.core.FrameRejectedException;
 import io.flinkvision.core.model.InputElementType;
+import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.core.model.PreprocessSpec;
 import io.flinkvision.core.model.ResizeFilter;
 
@@ -80,6 +82,22 @@ public final class ImagePreprocessor {
             OpenCvLinearResizer.resizeAndCrop(image, g, sink);
         } else {
             PilBilinearResizer.resizeAndCrop(image, g, sink);
+        }
+    }
+
+    /**
+     * Refuses, before decoding, a frame whose resize on the way to the model input would be larger
+     * than {@code maxResizedSide} on either side (coefficients and rows grow with it): a center crop
+     * of a 65535x1 frame resizes it to 14 million columns.
+     *
+     * @throws FrameRejectedException DECODE_BUDGET_EXCEEDED
+     */
+    public void checkResizeBudget(int imageWidth, int imageHeight, int maxResizedSide) throws FrameRejectedException {
+        ResizeGeometry g = ResizeGeometry.of(spec, imageWidth, imageHeight);
+        if (g.resizedWidth() > maxResizedSide || g.resizedHeight() > maxResizedSide) {
+            throw new FrameRejectedException(ReasonCode.DECODE_BUDGET_EXCEEDED, "a " + imageWidth + "x" + imageHeight
+                    + " frame would be resized to " + g.resizedWidth() + "x" + g.resizedHeight()
+                    + " on its way to the model input; the limit is " + maxResizedSide + " pixels a side");
         }
     }
 

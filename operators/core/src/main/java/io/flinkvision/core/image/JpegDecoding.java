@@ -38,6 +38,7 @@ final class JpegDecoding {
         try {
             DamageWarnings warnings = new DamageWarnings();
             reader.addIIOReadWarningListener(warnings);
+            DecodeDeadline.watch(reader);
             reader.setInput(new ByteArrayImageInputStream(data), true, true);
             if (reader.getWidth(0) != header.width() || reader.getHeight(0) != header.height()) {
                 throw new FrameRejectedException(ReasonCode.CORRUPT_IMAGE, "JPEG frame header read as "
@@ -45,6 +46,7 @@ final class JpegDecoding {
                         + header.width() + "x" + header.height());
             }
             RgbImage image = header.components() == 4 ? decodeFourChannel(reader, header) : decodeToRgb(reader, header);
+            DecodeDeadline.throwIfAborted();
             warnings.throwIfDamaged();
             return image;
         } finally {

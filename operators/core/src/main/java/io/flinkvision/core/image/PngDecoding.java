@@ -18,8 +18,10 @@ final class PngDecoding {
         try {
             DamageWarnings warnings = new DamageWarnings();
             reader.addIIOReadWarningListener(warnings);
+            DecodeDeadline.watch(reader);
             reader.setInput(new ByteArrayImageInputStream(payload), true, true);
             BufferedImage image = reader.read(0);
+            DecodeDeadline.throwIfAborted();
             warnings.throwIfDamaged();
             if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
                 throw new FrameRejectedException(ReasonCode.CORRUPT_IMAGE, "PNG decoded as "

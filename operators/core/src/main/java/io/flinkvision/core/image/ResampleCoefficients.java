@@ -1,6 +1,7 @@
 package io.flinkvision.core.image;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-output-pixel filter taps for one axis of a PIL-style antialiased bilinear resize, in the
@@ -22,7 +23,15 @@ final class ResampleCoefficients {
     static final int ROUNDING = 1 << (PRECISION_BITS - 1);
 
     private static final int CACHE_LIMIT = 256;
+    /**
+     * Bytes the cache may hold: a stream's few sizes take a few hundred KiB (224 outputs from 1920
+     * inputs is 10 KiB); a cleared cache costs one recomputation per size.
+     */
+    static final long CACHE_BYTE_LIMIT = 8L << 20;
+    /** Larger coefficient sets are computed for their one frame and not kept. */
+    static final long CACHE_ENTRY_BYTE_LIMIT = 1L << 20;
     private static final ConcurrentHashMap<Key, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
+    private static final AtomicLong CACHED_BYTES = new AtomicLong();
 
     /** Window length, the same for every output pixel. */
     final int taps;
@@ -91,12 +100,39 @@ final class ResampleCoefficients {
         if (cached != null) {
             return cached;
         }
-        if (CACHE.size() >= CACHE_LIMIT) {
+        long bytes = estimatedBytes(inSize, outSize, minTaps);
+        if (bytes > CACHE_ENTRY_BYTE_LIMIT) {
+            return new ResampleCoefficients(inSize, outSize, minTaps);
+        }
+        if (CACHE.size() >= CACHE_LIMIT || CACHED_BYTES.get() + bytes > CACHE_BYTE_LIMIT) {
             // A stream uses a handful of frame sizes; many more means sizes vary freely, and a
             // full reset is cheaper than tracking recency
-            CACHE.clear();
+            clearCache();
         }
-        return CACHE.computeIfAbsent(key, k -> new ResampleCoefficients(k.inSize, k.outSize, k.minTaps));
+        return CACHE.computeIfAbsent(key, k -> {
+            CACHED_BYTES.addAndGet(bytes);
+            return new ResampleCoefficients(k.inSize, k.outSize, k.minTaps);
+        });
+    }
+
+    /**
+     * An upper bound of what an instance holds (start and weight arrays), known before computing it:
+     * the window is at most {@code 2 * ceil(in / out) + 1} taps, or {@code minTaps}.
+     */
+    static long estimatedBytes(int inSize, int outSize, int minTaps) {
+        long window = Math.max(2L * ((inSize + (long) outSize - 1) / outSize) + 1, minTaps);
+        return 4L * outSize * (1 + window);
+    }
+
+    /** Bytes of coefficients the shared cache holds now (an estimate from above; for tests and limits). */
+    static long cachedBytes() {
+        return CACHED_BYTES.get();
+    }
+
+    private static synchronized void clearCache() {
+        // The counter may briefly read a little high while other threads add: it only errs on the safe side.
+        CACHE.clear();
+        CACHED_BYTES.set(0);
     }
 
     private record Key(int inSize, int outSize, int minTaps) {}

@@ -1,6 +1,7 @@
 package io.flinkvision.core.pipeline;
 
 import io.flinkvision.core.FrameRejectedException;
+import io.flinkvision.core.image.DecodeBudget;
 import io.flinkvision.core.classification.TopKClassifier;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.runtime.Tensor;
@@ -14,7 +15,11 @@ public final class ClassificationTranslator implements FrameTranslator {
     private final String outputName;
 
     public ClassificationTranslator(ModelSpec spec, long maxPixels) {
-        this(new DecodeAndPreprocess(spec, maxPixels, false), spec);
+        this(spec, DecodeBudget.ofPixels(maxPixels));
+    }
+
+    public ClassificationTranslator(ModelSpec spec, DecodeBudget budget) {
+        this(new DecodeAndPreprocess(spec, budget, false), spec);
     }
 
     ClassificationTranslator(DecodeAndPreprocess preparer, ModelSpec spec) {

@@ -1,6 +1,7 @@
 package io.flinkvision.core.pipeline;
 
 import io.flinkvision.core.FrameRejectedException;
+import io.flinkvision.core.image.DecodeBudget;
 import io.flinkvision.core.image.ImageDecoder;
 import io.flinkvision.core.image.ImagePlacement;
 import io.flinkvision.core.image.ImagePreprocessor;
@@ -35,7 +36,20 @@ public final class DecodeAndPreprocess {
 
     /** @param keepImage keep the decoded frame in the sample, for translators that crop from it later */
     public DecodeAndPreprocess(ModelSpec spec, long maxPixels, boolean keepImage) {
-        this(new ImageDecoder(maxPixels)::decode, spec.preprocess(), spec.inputName(), keepImage);
+        this(spec, DecodeBudget.ofPixels(maxPixels), keepImage);
+    }
+
+    /**
+     * @param budget the pixel, aspect-ratio and resize limits; the resize limit is checked against this
+     *     spec's own resize before decoding
+     */
+    public DecodeAndPreprocess(ModelSpec spec, DecodeBudget budget, boolean keepImage) {
+        this(budgetedDecoder(spec.preprocess(), budget), spec.preprocess(), spec.inputName(), keepImage);
+    }
+
+    private static Decoder budgetedDecoder(PreprocessSpec spec, DecodeBudget budget) {
+        ImagePreprocessor resize = new ImagePreprocessor(spec);
+        return new ImageDecoder(budget, (w, h) -> resize.checkResizeBudget(w, h, budget.maxResizedSide()))::decode;
     }
 
     DecodeAndPreprocess(Decoder decoder, PreprocessSpec spec, String inputName, boolean keepImage) {

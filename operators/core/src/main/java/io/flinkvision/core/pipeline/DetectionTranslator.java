@@ -1,6 +1,7 @@
 package io.flinkvision.core.pipeline;
 
 import io.flinkvision.core.FrameRejectedException;
+import io.flinkvision.core.image.DecodeBudget;
 import io.flinkvision.core.detection.DetectionResult;
 import io.flinkvision.core.detection.ObjectDetector;
 import io.flinkvision.core.model.ModelSpec;
@@ -18,7 +19,11 @@ public final class DetectionTranslator implements FrameTranslator {
     private final ObjectDetector detector;
 
     public DetectionTranslator(ModelSpec detector, long maxPixels) {
-        this.preparer = new DecodeAndPreprocess(detector, maxPixels, false);
+        this(detector, DecodeBudget.ofPixels(maxPixels));
+    }
+
+    public DetectionTranslator(ModelSpec detector, DecodeBudget budget) {
+        this.preparer = new DecodeAndPreprocess(detector, budget, false);
         this.detector = new ObjectDetector(detector);
     }
 

@@ -4,6 +4,7 @@ import io.flinkvision.core.runtime.ModelRunner;
 
 import io.flinkvision.core.batching.FlushScheduler;
 import io.flinkvision.core.batching.MicroBatcher;
+import io.flinkvision.core.image.DecodeBudget;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.model.ModelTask;
 import io.flinkvision.schemas.Frame;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -51,6 +52,8 @@ public final class InferencePipeline implements AutoCloseable {
     /** Null when the builder was given a {@link FlushScheduler}. */
     private final ScheduledExecutorService batchTimer;
     private final MicroBatcher<PendingFrame> batcher;
+    private final Admission admission;
+    private final DecodeWatchdog watchdog;
     private volatile boolean closed;
 
     InferencePipeline(InferencePipelineBuilder b) {
@@ -58,8 +61,12 @@ public final class InferencePipeline implements AutoCloseable {
         this.nanoClock = b.nanoClock;
         this.outcomes = new OutcomeLedger(b.listener, b.wallClock);
         this.batchRunner = new BatchRunner(b.runner, b.translator, b.model, b.nanoClock, outcomes);
-        this.preprocessing = fixedPool(settings.preprocessingThreads(), "flinkvision-preprocess");
-        this.inference = fixedPool(settings.batchesInFlight(), "flinkvision-inference");
+        FrameLimits limits = settings.limits();
+        this.admission = new Admission(limits.maxBytesInFlight(), limits.maxFramesInFlight());
+        this.preprocessing = fixedPool(settings.preprocessingThreads(), limits.maxFramesInFlight(), "flinkvision-preprocess");
+        this.inference = fixedPool(settings.batchesInFlight(), limits.maxFramesInFlight(), "flinkvision-inference");
+        this.watchdog = new DecodeWatchdog(preprocessing, settings.preprocessingThreads(), limits.maxAbandonedDecodes(),
+                TimeUnit.MILLISECONDS.toNanos(limits.decodeTimeoutMillis()));
         FlushScheduler scheduler = b.flushScheduler;
         if (scheduler == null) {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads("flinkvision-batch-timer"));
@@ -70,7 +77,7 @@ public final class InferencePipeline implements AutoCloseable {
             this.batchTimer = null;
         }
         this.batcher = new MicroBatcher<>(settings.maxBatchSize(), settings.maxWait(), nanoClock, scheduler, this::dispatch);
-        this.preparation = new Preparation(b.translator, outcomes, batcher::add);
+        this.preparation = new Preparation(b.translator, outcomes, batcher::add, watchdog);
     }
 
     /** A builder with nothing wired: set runner, translator, model and settings. */
@@ -83,9 +90,10 @@ public final class InferencePipeline implements AutoCloseable {
      * ({@link ClassificationTranslator} or {@link DetectionTranslator}).
      */
     public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
+        DecodeBudget budget = settings.limits().decodeBudget(settings.maxPixels());
         FrameTranslator translator = spec.task() == ModelTask.DETECTION
-                ? new DetectionTranslator(spec, settings.maxPixels())
-                : new ClassificationTranslator(spec, settings.maxPixels());
+                ? new DetectionTranslator(spec, budget)
+                : new ClassificationTranslator(spec, budget);
         return builder()
                 .runner(runner)
                 .settings(settings)
@@ -98,6 +106,12 @@ public final class InferencePipeline implements AutoCloseable {
      * dead letter, and the pipeline counts it once ({@link #framesIn} and one of {@link
      * #framesLabelled} or {@link #framesDeadLettered}). After {@link #close()} a record is not
      * labelled: it becomes an UNKNOWN dead letter at once.
+     *
+     * <p>Admission ({@link FrameLimits}): while the frames in the pipeline hold {@code
+     * maxBytesInFlight} payload bytes or {@code maxFramesInFlight} frames, this waits for room, at
+     * most {@code admissionTimeoutMillis}; a frame not admitted by then is an INFERENCE_TIMEOUT dead
+     * letter. A frame that ends (labelled, dead-lettered or expired) leaves room at once, and if it
+     * had not been taken up by a thread it is also taken out of the work queue.
      */
     public CompletableFuture<FrameOutcome> submit(FrameEnvelope envelope) {
         Objects.requireNonNull(envelope, "envelope");
@@ -114,11 +128,29 @@ public final class InferencePipeline implements AutoCloseable {
             outcomes.deadLetter(envelope, result, ReasonCode.NOT_A_FRAME, why);
             return result;
         }
+        long bytes = frame.getPayload() == null ? 0 : frame.getPayload().remaining();
+        FrameLimits limits = settings.limits();
+        if (!admission.acquire(bytes, TimeUnit.MILLISECONDS.toNanos(limits.admissionTimeoutMillis()))) {
+            outcomes.deadLetter(envelope, result, closed ? ReasonCode.UNKNOWN : ReasonCode.INFERENCE_TIMEOUT,
+                    closed ? "the inference pipeline closed before the frame was admitted"
+                            : "not admitted within " + limits.admissionTimeoutMillis() + " ms: the frames in the"
+                            + " pipeline held its limit of " + limits.maxBytesInFlight() + " bytes (max-bytes-in-flight)"
+                            + " or " + limits.maxFramesInFlight() + " frames all that time");
+            return result;
+        }
+        Preparation.Task task = preparation.task(envelope, frame, nanoClock.getAsLong(), result);
+        result.whenComplete((outcome, failure) -> {
+            admission.release(bytes);
+            if (!task.started()) {
+                preprocessing.remove(task); // ended (expired) before its turn: don't keep it queued
+            }
+        });
         try {
-            preprocessing.execute(preparation.task(envelope, frame, nanoClock.getAsLong(), result));
+            preprocessing.execute(task);
         } catch (RejectedExecutionException e) {
-            outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN,
-                    "the inference pipeline closed before the frame was prepared");
+            outcomes.deadLetter(envelope, result, ReasonCode.UNKNOWN, preprocessing.isShutdown()
+                    ? "the inference pipeline closed before the frame was prepared"
+                    : "the preprocessing queue is full (" + limits.maxFramesInFlight() + " frames)");
         }
         return result;
     }
@@ -164,6 +196,41 @@ public final class InferencePipeline implements AutoCloseable {
         return outcomes.framesDeadLettered();
     }
 
+    /** Payload bytes of the frames admitted and not ended, now. */
+    public long bytesInFlight() {
+        return admission.bytesInFlight();
+    }
+
+    /** The most payload bytes that were ever in flight at once (never above max-bytes-in-flight, but for one lone frame). */
+    public long peakBytesInFlight() {
+        return admission.peakBytesInFlight();
+    }
+
+    /** The most frames that were ever admitted and not ended at once. */
+    public int peakFramesInFlight() {
+        return admission.peakFramesInFlight();
+    }
+
+    /** Frames queued for a preprocessing thread, now (ended frames are taken out). */
+    public int preprocessingQueueLength() {
+        return preprocessing.getQueue().size();
+    }
+
+    /** Room left in the preprocessing queue: its bound, less what is queued. */
+    int preprocessingRemainingCapacity() {
+        return preprocessing.getQueue().remainingCapacity();
+    }
+
+    /** Decodes abandoned past the decode timeout because they did not stop by themselves. */
+    public long decodesAbandoned() {
+        return watchdog.abandonedTotal();
+    }
+
+    /** Decode threads now, stand-ins for abandoned decodes included (at most preprocess-threads + maxAbandonedDecodes). */
+    public int decodeThreads() {
+        return preprocessing.getPoolSize();
+    }
+
     /** Batches handed to the runner, whether their run succeeded or not. */
     public long batchesRun() {
         return outcomes.batchesRun();
@@ -181,15 +248,48 @@ public final class InferencePipeline implements AutoCloseable {
             return;
         }
         closed = true;
-        boolean interrupted = !shutDownAndWait(preprocessing, "preprocessing", false);
+        admission.close();
+        boolean interrupted = !shutDownAndWaitForDecodes();
         // Preprocessing is over, so nothing can be added any more: hand over the last batch.
         batcher.close();
         interrupted = !shutDownAndWait(inference, "batch runs", interrupted) || interrupted;
         if (batchTimer != null) {
             batchTimer.shutdownNow();
         }
+        watchdog.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Like {@link #shutDownAndWait} for the preprocessing pool, but does not wait for decodes that were
+     * abandoned (they ended as DECODE_TIMEOUT and may never return): once only they are left, it goes on.
+     */
+    private boolean shutDownAndWaitForDecodes() {
+        preprocessing.shutdown();
+        long lastLog = System.nanoTime();
+        try {
+            while (!preprocessing.awaitTermination(50, TimeUnit.MILLISECONDS)) {
+                int abandoned = watchdog.abandonedRunning();
+                if (abandoned > 0 && preprocessing.getActiveCount() <= abandoned && preprocessing.getQueue().isEmpty()) {
+                    LOG.warn("Closing the inference pipeline with {} abandoned decode(s) still running; their frames"
+                            + " already ended as DECODE_TIMEOUT, their threads end when they return", abandoned);
+                    return true;
+                }
+                if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(CLOSE_LOG_INTERVAL_SECONDS)) {
+                    LOG.info("Closing the inference pipeline: still waiting for preprocessing to finish");
+                    lastLog = System.nanoTime();
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            for (Runnable notStarted : preprocessing.shutdownNow()) {
+                if (notStarted instanceof FrameTask task) {
+                    task.abandon("the inference pipeline was interrupted while closing");
+                }
+            }
+            return false;
         }
     }
 
@@ -231,9 +331,9 @@ public final class InferencePipeline implements AutoCloseable {
         }
     }
 
-    private static ThreadPoolExecutor fixedPool(int threads, String name) {
-        // Unbounded queue: the async operator's capacity already bounds the frames in flight.
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+    private static ThreadPoolExecutor fixedPool(int threads, int queueLength, String name) {
+        // Bounded by construction: admission keeps the frames (and so the batches) below queueLength.
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueLength),
                 new NamedThreads(name));
     }
 }

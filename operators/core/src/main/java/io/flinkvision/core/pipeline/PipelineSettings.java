@@ -13,12 +13,25 @@ import java.time.Duration;
  * @param preprocessingThreads decode + preprocess threads (preprocess-threads)
  * @param batchesInFlight batches run concurrently (batches-in-flight)
  * @param maxPixels frames larger than this are dead-lettered before decoding (max-pixels)
+ * @param limits the other per-frame and per-pipeline bounds: aspect ratio, decode time, bytes in flight
+ * @param retries how transient inference failures are retried, and when a device is given up on
  */
 public record PipelineSettings(
-        int maxBatchSize, long maxWaitMillis, int preprocessingThreads, int batchesInFlight, long maxPixels)
+        int maxBatchSize, long maxWaitMillis, int preprocessingThreads, int batchesInFlight, long maxPixels,
+        FrameLimits limits, RetryPolicy retries)
         implements Serializable {
 
+    /** With the default {@link FrameLimits} and {@link RetryPolicy}. */
+    public PipelineSettings(int maxBatchSize, long maxWaitMillis, int preprocessingThreads, int batchesInFlight,
+            long maxPixels) {
+        this(maxBatchSize, maxWaitMillis, preprocessingThreads, batchesInFlight, maxPixels, FrameLimits.defaults(),
+                RetryPolicy.defaults());
+    }
+
     public PipelineSettings {
+        if (limits == null || retries == null) {
+            throw new IllegalArgumentException("limits and retries are required (FrameLimits.defaults(), RetryPolicy.defaults())");
+        }
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize (batch-size) must be at least 1, got " + maxBatchSize);
         }
@@ -42,6 +55,16 @@ public record PipelineSettings(
     /** The job's defaults: batches of 2 within 5 ms, 2 preprocessing threads, 2 batches in flight. */
     public static PipelineSettings defaults() {
         return new PipelineSettings(2, 5, 2, 2, 40_000_000L);
+    }
+
+    public PipelineSettings withLimits(FrameLimits newLimits) {
+        return new PipelineSettings(maxBatchSize, maxWaitMillis, preprocessingThreads, batchesInFlight, maxPixels,
+                newLimits, retries);
+    }
+
+    public PipelineSettings withRetries(RetryPolicy newRetries) {
+        return new PipelineSettings(maxBatchSize, maxWaitMillis, preprocessingThreads, batchesInFlight, maxPixels,
+                limits, newRetries);
     }
 
     public Duration maxWait() {
