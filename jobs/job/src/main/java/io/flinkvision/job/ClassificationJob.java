@@ -156,6 +156,10 @@ public final class ClassificationJob {
         SingleOutputStreamOperator<FrameOutcome> outcomes = InferenceStage.apply(input, inference,
                 config.get(ORDERED), config.get(ASYNC_TIMEOUT).toMillis(), config.get(ASYNC_CAPACITY));
         outcomes.name("batching inference (" + modelName() + ")");
+        // Its own slots, apart from the source, router and windows: GPU TaskManagers take the inference
+        // subtasks, CPU ones the rest, and each side is scaled on its own.
+        config.getOptional(INFERENCE_SLOT_SHARING_GROUP).ifPresent(outcomes::slotSharingGroup);
+        config.getOptional(INFERENCE_PARALLELISM).ifPresent(outcomes::setParallelism);
 
         SingleOutputStreamOperator<LabelledFrame> routed = outcomes.process(new OutcomeRouter())
                 .returns(OutcomeRouter.LABELLED_TYPE)

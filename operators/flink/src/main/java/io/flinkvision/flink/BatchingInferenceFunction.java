@@ -36,6 +36,8 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
     private final PipelineFactory factory;
 
     private transient PipelineHandle handle;
+    /** This subtask's claim on a GPU of the TaskManager (a no-op on CPU); released after the pipeline. */
+    private transient GpuDevices.Assignment gpu;
     /**
      * The pipeline's future of each record in flight, by the operator's result future, so that
      * {@link #timeout} can expire it. Identity keys: the operator hands the same result future to
@@ -73,11 +75,16 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        RunnerOptions resolved = GpuDevices.resolve(
+        gpu = GpuDevices.jvmWide().assign(
                 options, getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE_NAME));
         InferenceMetrics metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
-        handle = factory.open(resolved, metrics);
+        try {
+            handle = factory.open(gpu.options(), metrics);
+        } catch (Exception e) {
+            gpu.close(); // its GPU must not look busier to the subtasks that open after this one
+            throw e;
+        }
         metrics.reportDevice(handle.placement());
         LOG.info("Inference subtask {} runs on {} with {}",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), handle.placement(), factory.settings());
@@ -116,6 +123,10 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
             }
         } finally {
             handle = null;
+            if (gpu != null) {
+                gpu.close();
+                gpu = null;
+            }
             super.close();
         }
     }

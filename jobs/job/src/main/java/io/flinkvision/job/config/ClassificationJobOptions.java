@@ -2,6 +2,7 @@ package io.flinkvision.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.flinkvision.core.runtime.CudaSettings;
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.model.ChannelOrder;
 import io.flinkvision.core.model.OutputKind;
@@ -9,6 +10,7 @@ import io.flinkvision.core.model.TensorLayout;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 
@@ -97,6 +99,28 @@ public final class ClassificationJobOptions {
     public static final ConfigOption<Boolean> FAIL_IF_CUDA_UNAVAILABLE = key("fail-if-cuda-unavailable")
             .booleanType().defaultValue(false)
             .withDescription("Fail instead of falling back to CPU when CUDA cannot be initialised.");
+    public static final ConfigOption<MemorySize> CUDA_MEMORY_LIMIT = key("cuda-memory-limit").memoryType()
+            .defaultValue(MemorySize.ZERO).withDescription(
+                    "Limit of ONNX Runtime's CUDA memory arena per session (gpu_mem_limit), e.g. 4gb; 0: no limit."
+                            + " One session per GPU per model per TaskManager.");
+    public static final ConfigOption<CudaSettings.ArenaExtendStrategy> CUDA_ARENA_EXTEND_STRATEGY =
+            key("cuda-arena-extend-strategy").enumType(CudaSettings.ArenaExtendStrategy.class)
+                    .defaultValue(CudaSettings.DEFAULTS.arenaExtendStrategy()).withDescription(
+                            "How the CUDA arena grows (arena_extend_strategy): NEXT_POWER_OF_TWO or"
+                                    + " SAME_AS_REQUESTED (tighter, when a memory limit is set).");
+    public static final ConfigOption<CudaSettings.CudnnConvAlgoSearch> CUDNN_CONV_ALGO_SEARCH =
+            key("cudnn-conv-algo-search").enumType(CudaSettings.CudnnConvAlgoSearch.class)
+                    .defaultValue(CudaSettings.DEFAULTS.cudnnConvAlgoSearch()).withDescription(
+                            "How cuDNN picks convolution algorithms (cudnn_conv_algo_search): EXHAUSTIVE"
+                                    + " (benchmarks once per input shape), HEURISTIC or DEFAULT.");
+    public static final ConfigOption<String> INFERENCE_SLOT_SHARING_GROUP = key("inference-slot-sharing-group")
+            .stringType().noDefaultValue().withDescription(
+                    "Slot-sharing group of the inference operator (e.g. 'inference'): its subtasks then take"
+                            + " slots of their own, apart from the source, routing and windows, so GPU slots and"
+                            + " CPU slots can be sized separately. Default: one group for the whole job.");
+    public static final ConfigOption<Integer> INFERENCE_PARALLELISM = key("inference-parallelism").intType()
+            .noDefaultValue().withDescription(
+                    "Parallelism of the inference operator alone (e.g. one per GPU); default: the job's.");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = key("intra-op-threads").intType()
             .defaultValue(1).withDescription("ONNX Runtime intra-op threads per session.");
     public static final ConfigOption<Integer> BATCH_SIZE = key("batch-size").intType().defaultValue(2)

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.Description;
 import org.apache.flink.configuration.description.HtmlFormatter;
@@ -241,6 +242,9 @@ public final class JobArguments {
         }
         if (type == Duration.class) {
             return "DURATION";
+        }
+        if (type == MemorySize.class) {
+            return "SIZE";
         }
         if (type == List.class) {
             return "A;B;...";

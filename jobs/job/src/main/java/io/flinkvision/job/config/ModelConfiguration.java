@@ -3,6 +3,7 @@ package io.flinkvision.job.config;
 import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.core.runtime.CudaSettings;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.flink.ModelSpecSource;
 import java.io.IOException;
@@ -142,8 +143,10 @@ public final class ModelConfiguration {
     }
 
     public static RunnerOptions runnerOptions(Configuration config) {
+        CudaSettings cuda = new CudaSettings(config.get(CUDA_MEMORY_LIMIT).getBytes(),
+                config.get(CUDA_ARENA_EXTEND_STRATEGY), config.get(CUDNN_CONV_ALGO_SEARCH));
         return new RunnerOptions(config.get(DEVICE), config.get(CUDA_DEVICE), config.get(INTRA_OP_THREADS),
-                config.get(FAIL_IF_CUDA_UNAVAILABLE));
+                config.get(FAIL_IF_CUDA_UNAVAILABLE), cuda);
     }
 
     private static float[] floats(String key, List<String> values) {

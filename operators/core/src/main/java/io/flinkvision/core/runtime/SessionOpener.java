@@ -3,6 +3,7 @@ package io.flinkvision.core.runtime;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.model.OnnxEnvironment;
 import org.slf4j.Logger;
@@ -80,11 +81,21 @@ final class SessionOpener {
             // intra-op workers that busy-wait between ops steal them (measured on 2 shared cores,
             // batch 4 with 2 threads: 27-71 frames/s spinning vs 50-87 not).
             sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-            if (cuda) {
-                sessionOptions.addCUDA(options.cudaDeviceIndex());
+            if (!cuda) {
+                return new NativeSession(OnnxEnvironment.get().createSession(spec.modelPath(), sessionOptions),
+                        sessionOptions);
             }
-            return new NativeSession(OnnxEnvironment.get().createSession(spec.modelPath(), sessionOptions),
-                    sessionOptions);
+            // The provider copies its options when appended: they can be freed once the session exists.
+            try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(options.cudaDeviceIndex())) {
+                for (var option : options.cuda().providerOptions(options.cudaDeviceIndex()).entrySet()) {
+                    cudaOptions.add(option.getKey(), option.getValue());
+                }
+                sessionOptions.addCUDA(cudaOptions);
+                LOG.info("CUDA provider options for model {}: {}", spec.name(),
+                        options.cuda().providerOptions(options.cudaDeviceIndex()));
+                return new NativeSession(OnnxEnvironment.get().createSession(spec.modelPath(), sessionOptions),
+                        sessionOptions);
+            }
         } catch (OrtException | RuntimeException | LinkageError e) {
             sessionOptions.close();
             throw e;
