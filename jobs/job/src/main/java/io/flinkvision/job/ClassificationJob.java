@@ -52,6 +52,9 @@ public final class ClassificationJob {
     public static final String AVRO_TRUSTED_PACKAGES = "io.flinkvision.schemas";
     private static final Logger LOG = LoggerFactory.getLogger(ClassificationJob.class);
 
+    /** Flink's name for the group of operators that were given none. */
+    static final String DEFAULT_SLOT_SHARING_GROUP = "default";
+
     private final Configuration config;
     /** Null when the model could not be read where the job was built; the TaskManagers load it anyway. */
     private final ModelSpec model;
@@ -170,6 +173,12 @@ public final class ClassificationJob {
 
         SingleOutputStreamOperator<WindowSummary> windows =
                 WindowSummaries.apply(outcomes, config.get(WINDOW_SIZE), config.get(ALLOWED_LATENESS));
+        if (config.getOptional(INFERENCE_SLOT_SHARING_GROUP).isPresent()) {
+            // An operator inherits the group of its inputs: without this the router, the windows and
+            // the sinks would follow inference into its slots.
+            routed.slotSharingGroup(DEFAULT_SLOT_SHARING_GROUP);
+            windows.slotSharingGroup(DEFAULT_SLOT_SHARING_GROUP);
+        }
         windows.sinkTo(summaries).uid("summary-sink").name("window summaries");
         // Frames too late for their window are still labelled or dead-lettered above; here they are
         // only counted (metric lateOutcomes), so a window summary's shortfall is visible.

@@ -66,4 +66,33 @@ class ClassificationJobGraphTest {
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getParallelism).containsOnly(2);
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(1_000);
     }
+
+    @Test
+    void inferenceCanHaveSlotsAndParallelismOfItsOwn() {
+        ClassificationJob job = jobWithAModelOnlyTheTaskManagersHave(
+                "--inference-slot-sharing-group", "gpu-inference", "--inference-parallelism", "2");
+        Configuration cluster = new Configuration();
+        cluster.setString("parallelism.default", "6");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+        job.build(env);
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode inference = graph.getStreamNodes().stream()
+                .filter(node -> "inference".equals(node.getTransformationUID())).findFirst().orElseThrow();
+        assertThat(inference.getSlotSharingGroup()).isEqualTo("gpu-inference");
+        assertThat(inference.getParallelism()).isEqualTo(2);
+        assertThat(graph.getStreamNodes()).filteredOn(node -> node != inference).isNotEmpty()
+                .allSatisfy(node -> {
+                    assertThat(node.getSlotSharingGroup()).as("group of %s", node.getOperatorName()).isEqualTo("default");
+                    assertThat(node.getParallelism()).as("parallelism of %s", node.getOperatorName()).isEqualTo(6);
+                });
+    }
+
+    @Test
+    void withoutTheFlagsTheWholeJobSharesOneGroup() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        jobWithAModelOnlyTheTaskManagersHave().build(env);
+        assertThat(env.getStreamGraph().getStreamNodes()).extracting(StreamNode::getSlotSharingGroup)
+                .containsOnly("default");
+    }
 }
