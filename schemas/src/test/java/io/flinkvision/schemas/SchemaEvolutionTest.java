@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -102,5 +103,139 @@ class SchemaEvolutionTest {
                 .read(null, DecoderFactory.get().binaryDecoder(oldOut.toByteArray(), null));
         assertThat(upgraded.get("cameraZone")).isNull();
         assertThat(upgraded.get("streamId").toString()).isEqualTo("cam-1");
+    }
+
+    // ---- The detection additions: Detection.secondaryTopK and WindowSummary.objects (both default []).
+
+    /** {@code current} as it was published before detection: without the named fields, anywhere in it. */
+    private static Schema without(Schema current, Set<String> dropped) {
+        return rebuilt(current, dropped, new java.util.HashMap<>());
+    }
+
+    private static Schema rebuilt(Schema schema, Set<String> dropped, Map<String, Schema> done) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                Schema seen = done.get(schema.getFullName());
+                if (seen != null) {
+                    return seen; // a named type is defined once and referenced after
+                }
+                Schema copy = Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false);
+                done.put(schema.getFullName(), copy);
+                List<Schema.Field> fields = new java.util.ArrayList<>();
+                for (Schema.Field f : schema.getFields()) {
+                    if (!dropped.contains(f.name())) {
+                        fields.add(new Schema.Field(f, rebuilt(f.schema(), dropped, done)));
+                    }
+                }
+                copy.setFields(fields);
+                return copy;
+            }
+            case ARRAY -> {
+                return Schema.createArray(rebuilt(schema.getElementType(), dropped, done));
+            }
+            case UNION -> {
+                return Schema.createUnion(schema.getTypes().stream().map(t -> rebuilt(t, dropped, done)).toList());
+            }
+            default -> {
+                return schema;
+            }
+        }
+    }
+
+    private static final Set<String> DETECTION_ADDITIONS = Set.of("secondaryTopK", "objects");
+
+    @Test
+    void theDetectionAdditionsKeepOldReadersAndOldWritersWorking() throws IOException {
+        for (Schema current : List.of(LabelledFrame.getClassSchema(), WindowSummary.getClassSchema())) {
+            Schema published = without(current, DETECTION_ADDITIONS);
+            assertThat(published.toString()).as("the fields were dropped").doesNotContain("secondaryTopK")
+                    .doesNotContain("\"objects\"");
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, published).getType())
+                    .as("new reader reads old %s", current.getName())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(published, current).getType())
+                    .as("old reader reads new %s", current.getName())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        }
+    }
+
+    @Test
+    void aLabelledFrameWrittenBeforeDetectionReadsWithNoSecondaryLabels() throws IOException {
+        Schema published = without(LabelledFrame.getClassSchema(), DETECTION_ADDITIONS);
+        Schema oldDetection = published.getField("detections").schema().getElementType();
+        GenericRecord box = new GenericData.Record(oldDetection);
+        box.put("classIndex", 0);
+        box.put("label", "person");
+        box.put("score", 0.9f);
+        box.put("xMin", 1f);
+        box.put("yMin", 2f);
+        box.put("xMax", 3f);
+        box.put("yMax", 4f);
+        GenericRecord old = new GenericData.Record(published);
+        old.put("streamId", "cam-1");
+        old.put("sequence", 3L);
+        old.put("captureTime", 1_000L);
+        old.put("sourcePartition", 0);
+        old.put("sourceOffset", 5L);
+        old.put("width", 8);
+        old.put("height", 6);
+        GenericRecord model = new GenericData.Record(published.getField("model").schema());
+        model.put("name", "m");
+        model.put("sha256", "00");
+        old.put("model", model);
+        old.put("topK", List.of());
+        old.put("detections", List.of(box));
+        GenericRecord timings = new GenericData.Record(published.getField("timings").schema());
+        for (Schema.Field f : timings.getSchema().getFields()) {
+            timings.put(f.name(), f.schema().getType() == Schema.Type.INT ? (Object) 1 : (Object) 1L);
+        }
+        old.put("timings", timings);
+        old.put("labelledTime", 2_000L);
+
+        LabelledFrame read = new SpecificDatumReader<LabelledFrame>(published, LabelledFrame.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(writeGeneric(published, old), null));
+        assertThat(read.getDetections()).hasSize(1);
+        assertThat(read.getDetections().get(0).getLabel()).isEqualTo("person");
+        assertThat(read.getDetections().get(0).getSecondaryTopK()).isEmpty();
+    }
+
+    @Test
+    void aWindowSummaryWrittenBeforeDetectionReadsWithNoObjectCounts() throws IOException {
+        Schema published = without(WindowSummary.getClassSchema(), DETECTION_ADDITIONS);
+        GenericRecord old = new GenericData.Record(published);
+        old.put("streamId", "cam-1");
+        old.put("windowStart", 0L);
+        old.put("windowEnd", 1_000L);
+        old.put("framesIn", 2L);
+        old.put("framesLabelled", 2L);
+        old.put("framesDeadLettered", 0L);
+        old.put("labels", List.of());
+        old.put("dominantLabel", null);
+        old.put("latencyP50Millis", 5L);
+        old.put("latencyP95Millis", 7L);
+        WindowSummary read = new SpecificDatumReader<WindowSummary>(published, WindowSummary.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(writeGeneric(published, old), null));
+        assertThat(read.getFramesLabelled()).isEqualTo(2L);
+        assertThat(read.getObjects()).isEmpty();
+
+        // And an old reader reads a new summary that has object counts, skipping them.
+        WindowSummary current = WindowSummary.newBuilder(read)
+                .setObjects(List.of(new ObjectCount("person", 3L, 2L, 2, 1.5))).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<>(WindowSummary.class).write(current, enc);
+        enc.flush();
+        GenericRecord seenByOld = new GenericDatumReader<GenericRecord>(WindowSummary.getClassSchema(), published)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(seenByOld.get("latencyP95Millis")).isEqualTo(7L);
+        assertThat(seenByOld.getSchema().getField("objects")).isNull();
+    }
+
+    private static byte[] writeGeneric(Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+        enc.flush();
+        return out.toByteArray();
     }
 }
