@@ -90,9 +90,25 @@ public final class InferencePipeline implements AutoCloseable {
      * ({@link ClassificationTranslator} or {@link DetectionTranslator}).
      */
     public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings) {
+        return builderFor(spec, runner, settings, null);
+    }
+
+    /**
+     * {@link #builderFor(ModelSpec, ModelRunner, PipelineSettings)} with a secondary classifier of the
+     * detector's boxes (detect+classify).
+     *
+     * @param secondary null for none
+     * @throws IllegalArgumentException when a secondary classifier is given for a classifier
+     */
+    public static InferencePipelineBuilder builderFor(ModelSpec spec, ModelRunner runner, PipelineSettings settings,
+            SecondaryClassifier secondary) {
+        if (secondary != null && spec.task() != ModelTask.DETECTION) {
+            throw new IllegalArgumentException("a secondary classifier labels detected boxes, but model " + spec.name()
+                    + " is a classifier: use a detector (--task detect+classify)");
+        }
         DecodeBudget budget = settings.limits().decodeBudget(settings.maxPixels());
         FrameTranslator translator = spec.task() == ModelTask.DETECTION
-                ? new DetectionTranslator(spec, budget)
+                ? new DetectionTranslator(spec, budget, secondary)
                 : new ClassificationTranslator(spec, budget);
         return builder()
                 .runner(runner)

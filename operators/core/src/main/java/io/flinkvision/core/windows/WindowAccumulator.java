@@ -3,6 +3,7 @@ package io.flinkvision.core.windows;
 import io.flinkvision.core.outcome.FrameOutcomes;
 import io.flinkvision.core.outcome.OutcomeKind;
 import io.flinkvision.schemas.Classification;
+import io.flinkvision.schemas.Detection;
 import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * What a window has seen so far: frames labelled and dead-lettered, per top-1 label a count and
- * score sum, and the end-to-end latencies (labelled time - capture time, in ms) of its labelled
+ * score sum, per detected class its {@link ObjectTally} (empty for classification), and the end-to-end latencies (labelled time - capture time, in ms) of its labelled
  * frames. Malformed outcomes count as dead-lettered, as the router turns them into dead letters.
  *
  * <p>Latencies go into an HdrHistogram of {@value #LATENCY_SIGNIFICANT_DIGITS} significant digits
@@ -34,18 +35,20 @@ public final class WindowAccumulator {
     private long framesLabelled;
     private long framesDeadLettered;
     private final Map<String, LabelTally> labels;
+    private final Map<String, ObjectTally> objects;
     private final IntCountsHistogram latencyMillis;
 
     public WindowAccumulator() {
-        this(0, 0, new HashMap<>(), newLatencyHistogram());
+        this(0, 0, new HashMap<>(), new HashMap<>(), newLatencyHistogram());
     }
 
-    /** As read back from state: takes ownership of {@code labels} and {@code latencyMillis}. */
+    /** As read back from state: takes ownership of {@code labels}, {@code objects} and {@code latencyMillis}. */
     WindowAccumulator(long framesLabelled, long framesDeadLettered, Map<String, LabelTally> labels,
-            IntCountsHistogram latencyMillis) {
+            Map<String, ObjectTally> objects, IntCountsHistogram latencyMillis) {
         this.framesLabelled = framesLabelled;
         this.framesDeadLettered = framesDeadLettered;
         this.labels = labels;
+        this.objects = objects;
         this.latencyMillis = latencyMillis;
     }
 
@@ -71,8 +74,20 @@ public final class WindowAccumulator {
             Classification top1 = frame.getTopK().get(0);
             labels.computeIfAbsent(top1.getLabel(), label -> new LabelTally()).add(top1.getScore());
         }
+        addObjects(frame.getDetections());
         long millis = frame.getLabelledTime().toEpochMilli() - frame.getCaptureTime().toEpochMilli();
         latencyMillis.recordValue(Math.min(Math.max(millis, 0), MAX_TRACKED_LATENCY_MILLIS));
+    }
+
+    private void addObjects(java.util.List<Detection> detections) {
+        if (detections.isEmpty()) {
+            return; // classification, or nothing found: no allocation on that path
+        }
+        Map<String, Integer> inFrame = new HashMap<>();
+        for (Detection d : detections) {
+            inFrame.merge(d.getLabel(), 1, Integer::sum);
+        }
+        inFrame.forEach((label, count) -> objects.computeIfAbsent(label, l -> new ObjectTally()).addFrame(count));
     }
 
     /** Adds {@code other}'s counts to this one (merging windows); returns this. */
@@ -81,6 +96,8 @@ public final class WindowAccumulator {
         framesDeadLettered += other.framesDeadLettered;
         other.labels.forEach((label, tally) ->
                 labels.computeIfAbsent(label, l -> new LabelTally()).addAll(tally));
+        other.objects.forEach((label, tally) ->
+                objects.computeIfAbsent(label, l -> new ObjectTally()).addAll(tally));
         latencyMillis.add(other.latencyMillis);
         return this;
     }
@@ -89,7 +106,10 @@ public final class WindowAccumulator {
     public WindowAccumulator copy() {
         Map<String, LabelTally> labelsCopy = new HashMap<>(labels.size() * 2);
         labels.forEach((label, tally) -> labelsCopy.put(label, new LabelTally(tally.getCount(), tally.getScoreSum())));
-        return new WindowAccumulator(framesLabelled, framesDeadLettered, labelsCopy, latencyMillis.copy());
+        Map<String, ObjectTally> objectsCopy = new HashMap<>(objects.size() * 2);
+        objects.forEach((label, tally) -> objectsCopy.put(label,
+                new ObjectTally(tally.detections(), tally.frames(), tally.maxPerFrame())));
+        return new WindowAccumulator(framesLabelled, framesDeadLettered, labelsCopy, objectsCopy, latencyMillis.copy());
     }
 
     public long getFramesLabelled() {
@@ -103,6 +123,11 @@ public final class WindowAccumulator {
     /** Per top-1 label, its tally; read-only. */
     public Map<String, LabelTally> getLabels() {
         return Collections.unmodifiableMap(labels);
+    }
+
+    /** Per detected class, its tally; read-only. */
+    public Map<String, ObjectTally> getObjects() {
+        return Collections.unmodifiableMap(objects);
     }
 
     /** Labelled frames whose latency was recorded (all of them). */
@@ -133,11 +158,16 @@ public final class WindowAccumulator {
         return labels;
     }
 
+    /** For the codec: the object tallies themselves. */
+    Map<String, ObjectTally> objectTallies() {
+        return objects;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowAccumulator other && framesLabelled == other.framesLabelled
                 && framesDeadLettered == other.framesDeadLettered && labels.equals(other.labels)
-                && latencyMillis.equals(other.latencyMillis);
+                && objects.equals(other.objects) && latencyMillis.equals(other.latencyMillis);
     }
 
     @Override
@@ -148,6 +178,6 @@ public final class WindowAccumulator {
     @Override
     public String toString() {
         return "WindowAccumulator{labelled=" + framesLabelled + ", deadLettered=" + framesDeadLettered
-                + ", labels=" + labels + ", latencies=" + latencyMillis.getTotalCount() + '}';
+                + ", labels=" + labels + ", objects=" + objects + ", latencies=" + latencyMillis.getTotalCount() + '}';
     }
 }

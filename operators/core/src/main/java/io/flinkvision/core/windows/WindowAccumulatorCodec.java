@@ -16,8 +16,13 @@ import org.HdrHistogram.IntCountsHistogram;
  * <pre>
  * long framesLabelled, long framesDeadLettered,
  * int labelCount, then per label: int utf8Length, utf8 bytes, long count, double scoreSum,
- * int histogramLength, the latency histogram in HdrHistogram's own (uncompressed) encoding
+ * int histogramLength, the latency histogram in HdrHistogram's own (uncompressed) encoding,
+ * int objectCount, then per detected class: int utf8Length, utf8 bytes, long detections, long frames,
+ *     int maxPerFrame
  * </pre>
+ *
+ * Format 1 (before detection) is format 2 without the object counts at the end; it is still read
+ * (as a window with no objects), so state of a job from before detection restores.
  *
  * HdrHistogram's encoding carries the histogram's range and precision, and writes runs of empty
  * buckets as one number, so it is small (tens of bytes for a few distinct latencies, ~2 KB for a
@@ -27,14 +32,14 @@ import org.HdrHistogram.IntCountsHistogram;
  * <p>A codec keeps scratch buffers: not thread-safe, one per serializer.
  */
 public final class WindowAccumulatorCodec {
-    public static final int CURRENT_FORMAT = 1;
+    public static final int CURRENT_FORMAT = 2;
 
     private ByteBuffer histogramOut = ByteBuffer.allocate(0);
     private byte[] histogramIn = new byte[0];
 
     /** Whether this codec reads state in {@code format}. */
     public static boolean canRead(int format) {
-        return format == 1;
+        return format == 1 || format == 2;
     }
 
     /** Writes the accumulator in the current format. */
@@ -59,6 +64,16 @@ public final class WindowAccumulatorCodec {
         int length = histogram.encodeIntoByteBuffer(histogramOut);
         out.writeInt(length);
         out.write(histogramOut.array(), 0, length);
+        Map<String, ObjectTally> objects = accumulator.objectTallies();
+        out.writeInt(objects.size());
+        for (Map.Entry<String, ObjectTally> object : objects.entrySet()) {
+            byte[] utf8 = object.getKey().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8);
+            out.writeLong(object.getValue().detections());
+            out.writeLong(object.getValue().frames());
+            out.writeInt(object.getValue().maxPerFrame());
+        }
     }
 
     /**
@@ -92,7 +107,17 @@ public final class WindowAccumulatorCodec {
         } catch (RuntimeException e) {
             throw new IOException("the window accumulator's latency histogram cannot be decoded: " + e.getMessage(), e);
         }
-        return new WindowAccumulator(framesLabelled, framesDeadLettered, labels, latencies);
+        Map<String, ObjectTally> objects = new HashMap<>();
+        if (format >= 2) {
+            int objectCount = checkedLength(in.readInt(), "object count");
+            for (int i = 0; i < objectCount; i++) {
+                byte[] utf8 = new byte[checkedLength(in.readInt(), "object label length")];
+                in.readFully(utf8);
+                objects.put(new String(utf8, StandardCharsets.UTF_8),
+                        new ObjectTally(in.readLong(), in.readLong(), in.readInt()));
+            }
+        }
+        return new WindowAccumulator(framesLabelled, framesDeadLettered, labels, objects, latencies);
     }
 
     private static int checkedLength(int length, String what) throws IOException {

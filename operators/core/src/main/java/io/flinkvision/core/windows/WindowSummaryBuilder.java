@@ -1,6 +1,7 @@
 package io.flinkvision.core.windows;
 
 import io.flinkvision.schemas.LabelStat;
+import io.flinkvision.schemas.ObjectCount;
 import io.flinkvision.schemas.WindowSummary;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,10 @@ public final class WindowSummaryBuilder {
     /** Most frequent first; ties by label, so the order (and the dominant label) is deterministic. */
     static final Comparator<LabelStat> MOST_FREQUENT_FIRST =
             Comparator.comparingLong(LabelStat::getCount).reversed().thenComparing(LabelStat::getLabel);
+
+    /** Most detections first; ties by label. */
+    static final Comparator<ObjectCount> MOST_DETECTED_FIRST =
+            Comparator.comparingLong(ObjectCount::getDetections).reversed().thenComparing(ObjectCount::getLabel);
 
     private WindowSummaryBuilder() {}
 
@@ -36,6 +41,7 @@ public final class WindowSummaryBuilder {
                 .setDominantLabel(labels.isEmpty() ? null : labels.get(0).getLabel())
                 .setLatencyP50Millis(accumulator.latencyMillisAt(50, NO_LATENCY))
                 .setLatencyP95Millis(accumulator.latencyMillisAt(95, NO_LATENCY))
+                .setObjects(objectCounts(accumulator))
                 .build();
     }
 
@@ -45,5 +51,14 @@ public final class WindowSummaryBuilder {
                 stats.add(new LabelStat(label, tally.getCount(), tally.meanScore())));
         stats.sort(MOST_FREQUENT_FIRST);
         return stats;
+    }
+
+    private static List<ObjectCount> objectCounts(WindowAccumulator accumulator) {
+        List<ObjectCount> counts = new ArrayList<>(accumulator.getObjects().size());
+        long frames = accumulator.getFramesLabelled();
+        accumulator.getObjects().forEach((label, tally) -> counts.add(new ObjectCount(label, tally.detections(),
+                tally.frames(), tally.maxPerFrame(), frames == 0 ? 0.0 : (double) tally.detections() / frames)));
+        counts.sort(MOST_DETECTED_FIRST);
+        return counts;
     }
 }

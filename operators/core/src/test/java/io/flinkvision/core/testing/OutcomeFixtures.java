@@ -26,6 +26,18 @@ public final class OutcomeFixtures {
                 new Classification(2, "runner-up-" + label, score / 2)));
     }
 
+    /** A detector's frame with one box per entry of {@code labels} (a label twice: two boxes of it). */
+    public static LabelledFrame detected(String streamId, long captureMillis, long latencyMillis, String... labels) {
+        LabelledFrame frame = labelled(streamId, captureMillis, latencyMillis, List.of());
+        List<io.flinkvision.schemas.Detection> boxes = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            boxes.add(io.flinkvision.schemas.Detection.newBuilder().setClassIndex(i).setLabel(labels[i])
+                    .setScore(0.5f).setXMin(0).setYMin(0).setXMax(1).setYMax(1).build());
+        }
+        frame.setDetections(boxes);
+        return frame;
+    }
+
     public static LabelledFrame labelled(String streamId, long captureMillis, long latencyMillis,
                                          List<Classification> topK) {
         return LabelledFrame.newBuilder()

@@ -1,6 +1,7 @@
 package io.flinkvision.core.windows;
 
 import static io.flinkvision.core.testing.OutcomeFixtures.deadLetter;
+import static io.flinkvision.core.testing.OutcomeFixtures.detected;
 import static io.flinkvision.core.testing.OutcomeFixtures.labelled;
 import static io.flinkvision.core.testing.OutcomeFixtures.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,7 @@ import java.util.Map;
 import org.HdrHistogram.IntCountsHistogram;
 import org.junit.jupiter.api.Test;
 
-/** The accumulator's bytes in state: round trips, format 1 as documented, and what it refuses. */
+/** The accumulator's bytes in state: round trips, formats 1 and 2 as documented, and what it refuses. */
 class WindowAccumulatorCodecTest {
     private final WindowAccumulatorCodec codec = new WindowAccumulatorCodec();
 
@@ -38,12 +39,14 @@ class WindowAccumulatorCodecTest {
         for (int i = 0; i < 50; i++) {
             original.add(outcome(labelled("s", i, 37L * i, i % 3 == 0 ? "chat" : "chien é", 0.5f)));
         }
+        original.add(outcome(detected("s", 60, 5, "person", "personne é", "person")));
         original.add(outcome(deadLetter("s", 0, ReasonCode.EMPTY_PAYLOAD)));
 
         WindowAccumulator copy = read(write(original), WindowAccumulatorCodec.CURRENT_FORMAT);
 
         assertThat(copy).isEqualTo(original);
         assertThat(copy.getLabels()).containsOnlyKeys("chat", "chien é");
+        assertThat(copy.getObjects()).containsOnlyKeys("person", "personne é");
         assertThat(copy.latencyMillisAt(95, -1)).isEqualTo(original.latencyMillisAt(95, -1));
         // One codec serves many accumulators: its scratch buffers must not leak between them.
         WindowAccumulator empty = read(write(new WindowAccumulator()), WindowAccumulatorCodec.CURRENT_FORMAT);
@@ -78,15 +81,44 @@ class WindowAccumulatorCodecTest {
         assertThat(acc.getLabels()).containsExactlyEntriesOf(Map.of("cat", new LabelTally(2, 1.5)));
         assertThat(acc.latencyMillisAt(50, -1)).isEqualTo(80);
         assertThat(acc.latencyMillisAt(100, -1)).isEqualTo(120);
-        assertThat(write(acc)).as("and writes it the same way").isEqualTo(bytes.toByteArray());
+        assertThat(acc.getObjects()).as("format 1 predates detection").isEmpty();
+        // Written back in format 2: the same bytes, then an empty list of object counts.
+        ByteArrayOutputStream format2 = new ByteArrayOutputStream();
+        format2.write(bytes.toByteArray());
+        new DataOutputStream(format2).writeInt(0);
+        assertThat(write(acc)).isEqualTo(format2.toByteArray());
+    }
+
+    @Test
+    void formatTwoAppendsThePerClassObjectCounts() throws IOException {
+        WindowAccumulator acc = new WindowAccumulator();
+        acc.add(outcome(detected("s", 0, 10, "person", "person", "tie")));
+        byte[] written = write(acc);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(written));
+        in.readLong();
+        in.readLong();
+        assertThat(in.readInt()).as("no top-1 labels").isZero();
+        in.skipBytes(in.readInt()); // the latency histogram
+        assertThat(in.readInt()).as("object classes").isEqualTo(2);
+        Map<String, long[]> objects = new java.util.HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            byte[] label = new byte[in.readInt()];
+            in.readFully(label);
+            objects.put(new String(label, StandardCharsets.UTF_8), new long[] {in.readLong(), in.readLong(), in.readInt()});
+        }
+        assertThat(in.available()).isZero();
+        assertThat(objects.get("person")).containsExactly(2, 1, 2);
+        assertThat(objects.get("tie")).containsExactly(1, 1, 1);
+        assertThat(read(written, 2)).isEqualTo(acc);
     }
 
     @Test
     void refusesAnUnknownFormatAndCorruptBytes() throws IOException {
         byte[] valid = write(new WindowAccumulator());
-        assertThatThrownBy(() -> read(valid, 2)).isInstanceOf(IOException.class).hasMessageContaining("format 2 is unknown");
+        assertThatThrownBy(() -> read(valid, 3)).isInstanceOf(IOException.class).hasMessageContaining("format 3 is unknown");
         assertThat(WindowAccumulatorCodec.canRead(1)).isTrue();
-        assertThat(WindowAccumulatorCodec.canRead(2)).isFalse();
+        assertThat(WindowAccumulatorCodec.canRead(2)).isTrue();
+        assertThat(WindowAccumulatorCodec.canRead(3)).isFalse();
 
         byte[] corrupt = valid.clone();
         corrupt[16] = (byte) 0xFF; // the label count's sign bit

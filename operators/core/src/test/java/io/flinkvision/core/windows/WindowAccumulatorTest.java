@@ -1,5 +1,11 @@
 package io.flinkvision.core.windows;
 
+import static io.flinkvision.core.testing.OutcomeFixtures.detected;
+import static org.assertj.core.api.Assertions.entry;
+import io.flinkvision.schemas.ObjectCount;
+import io.flinkvision.schemas.WindowSummary;
+import java.time.Instant;
+
 import static io.flinkvision.core.testing.OutcomeFixtures.deadLetter;
 import static io.flinkvision.core.testing.OutcomeFixtures.labelled;
 import static io.flinkvision.core.testing.OutcomeFixtures.outcome;
@@ -141,6 +147,44 @@ class WindowAccumulatorTest {
         // The other accumulator is read, not changed.
         assertThat(b.getFramesLabelled()).isEqualTo(2);
         assertThat(b.latencyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void countsDetectedObjectsPerClassAndTheirSummaryAddsUp() {
+        WindowAccumulator a = new WindowAccumulator()
+                .add(outcome(detected("s", 0, 5, "person", "person", "tie")))
+                .add(outcome(detected("s", 1, 5)))                       // a frame with nothing found
+                .add(outcome(deadLetter("s", 0, ReasonCode.CORRUPT_IMAGE)));
+        WindowAccumulator b = new WindowAccumulator()
+                .add(outcome(detected("s", 2, 5, "person")))
+                .add(outcome(detected("s", 3, 5, "person", "person", "person", "cup")));
+
+        assertThat(a.getObjects()).containsOnly(
+                entry("person", new ObjectTally(2, 1, 2)), entry("tie", new ObjectTally(1, 1, 1)));
+        WindowAccumulator merged = a.copy().merge(b);
+        assertThat(merged.getObjects()).containsOnly(
+                entry("person", new ObjectTally(6, 3, 3)), entry("tie", new ObjectTally(1, 1, 1)),
+                entry("cup", new ObjectTally(1, 1, 1)));
+        assertThat(a.getObjects().get("person")).as("the copy was merged, not a").isEqualTo(new ObjectTally(2, 1, 2));
+
+        WindowSummary summary = WindowSummaryBuilder.build("s", Instant.EPOCH, Instant.ofEpochMilli(10), merged);
+        assertThat(summary.getFramesLabelled()).isEqualTo(4);
+        assertThat(summary.getObjects()).extracting(ObjectCount::getLabel).containsExactly("person", "cup", "tie");
+        ObjectCount person = summary.getObjects().get(0);
+        assertThat(person.getDetections()).isEqualTo(6);
+        assertThat(person.getFrames()).isEqualTo(3);
+        assertThat(person.getMaxPerFrame()).isEqualTo(3);
+        assertThat(person.getMeanPerFrame()).as("over the 4 labelled frames").isEqualTo(1.5);
+        assertThat(summary.getObjects().stream().mapToLong(ObjectCount::getDetections).sum())
+                .as("every box counted once").isEqualTo(3 + 0 + 1 + 4);
+        assertThat(summary.getLabels()).as("detector frames have no top-1 class").isEmpty();
+    }
+
+    @Test
+    void aClassificationWindowHasNoObjectCounts() {
+        WindowAccumulator acc = new WindowAccumulator().add(outcome(labelled("s", 0, 5, "cat", 0.5f)));
+        assertThat(acc.getObjects()).isEmpty();
+        assertThat(WindowSummaryBuilder.build("s", Instant.EPOCH, Instant.ofEpochMilli(10), acc).getObjects()).isEmpty();
     }
 
     @Test
