@@ -2,6 +2,8 @@ package io.flinkvision.flink;
 
 import io.flinkvision.core.outcome.DeadLetters;
 import io.flinkvision.core.pipeline.PipelineSettings;
+import io.flinkvision.core.pipeline.SecondarySettings;
+import io.flinkvision.core.model.ModelTask;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.schemas.ReasonCode;
@@ -55,6 +57,17 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
         this(options, new ModelRegistryPipelineFactory(model, settings));
     }
 
+    /**
+     * Production on a cluster, any task: the model (a {@code task} model) and, for detect+classify,
+     * the classifier of its boxes are resolved in {@link #open} and shared by the TaskManager's slots.
+     *
+     * @param secondary null for none; then {@code secondarySettings} is null too
+     */
+    public BatchingInferenceFunction(ModelSpecSource model, ModelTask task, ModelSpecSource secondary,
+            SecondarySettings secondarySettings, RunnerOptions options, PipelineSettings settings) {
+        this(options, new ModelRegistryPipelineFactory(model, task, settings, secondary, secondarySettings));
+    }
+
     /** With any way of opening the pipeline (tests use fakes). */
     public BatchingInferenceFunction(RunnerOptions options, PipelineFactory factory) {
         if (options == null || factory == null) {
@@ -77,7 +90,7 @@ public class BatchingInferenceFunction extends RichAsyncFunction<FrameEnvelope, 
         super.open(openContext);
         gpu = GpuDevices.jvmWide().assign(
                 options, getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE_NAME));
-        InferenceMetrics metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
+        InferenceMetrics metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup(), factory.detects());
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
         try {
             handle = factory.open(gpu.options(), metrics);

@@ -1,5 +1,6 @@
 package io.flinkvision.flink;
 
+import io.flinkvision.core.pipeline.FrameResult;
 import io.flinkvision.core.pipeline.PipelineListener;
 import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.schemas.ReasonCode;
@@ -14,7 +15,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The inference operator's Flink metrics, fed by the pipeline's callbacks. Thread-safe: the
- * pipeline reports from its preprocessing and inference threads.
+ * pipeline reports from its preprocessing and inference threads. A detector's operator also has
+ * the histograms {@value #DETECTIONS_PER_FRAME}, {@value #NMS_MICROS} (time suppressing
+ * overlapping boxes, per frame) and {@value #SECONDARY_PER_FRAME} (boxes the secondary classifier
+ * labelled, per frame); a classifier's does not, so its per-frame path records nothing more.
  */
 public final class InferenceMetrics implements PipelineListener {
     static final String FRAMES_IN = "framesIn";
@@ -26,6 +30,9 @@ public final class InferenceMetrics implements PipelineListener {
     static final String INFERENCE_LATENCY = "inferenceLatencyMillis";
     static final String DEVICE = "device";
     static final String FELL_BACK_TO_CPU = "fellBackToCpu";
+    static final String DETECTIONS_PER_FRAME = "detectionsPerFrame";
+    static final String NMS_MICROS = "nmsMicros";
+    static final String SECONDARY_PER_FRAME = "secondaryClassificationsPerFrame";
     /** Samples kept per histogram: enough for stable percentiles, small enough to copy per report. */
     private static final int HISTOGRAM_WINDOW = 1_000;
 
@@ -37,8 +44,18 @@ public final class InferenceMetrics implements PipelineListener {
     private final Map<ReasonCode, Counter> byReason = new EnumMap<>(ReasonCode.class);
     private final Histogram batchSize;
     private final Histogram inferenceLatencyMillis;
+    /** Null for a classifier. */
+    private final Histogram detectionsPerFrame;
+    private final Histogram nmsMicros;
+    private final Histogram secondaryPerFrame;
 
+    /** A classifier's metrics. */
     public InferenceMetrics(MetricGroup group) {
+        this(group, false);
+    }
+
+    /** @param detection whether the operator runs a detector: registers its per-frame histograms */
+    public InferenceMetrics(MetricGroup group, boolean detection) {
         this.group = group;
         this.framesIn = group.counter(FRAMES_IN, new ThreadSafeSimpleCounter());
         this.framesLabelled = group.counter(FRAMES_LABELLED, new ThreadSafeSimpleCounter());
@@ -52,6 +69,17 @@ public final class InferenceMetrics implements PipelineListener {
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         this.inferenceLatencyMillis =
                 group.histogram(INFERENCE_LATENCY, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        if (detection) {
+            this.detectionsPerFrame =
+                    group.histogram(DETECTIONS_PER_FRAME, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+            this.nmsMicros = group.histogram(NMS_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+            this.secondaryPerFrame =
+                    group.histogram(SECONDARY_PER_FRAME, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        } else {
+            this.detectionsPerFrame = null;
+            this.nmsMicros = null;
+            this.secondaryPerFrame = null;
+        }
     }
 
     /** Registers where the runner runs ("cpu" or "cuda:N"), once it is open. */
@@ -71,6 +99,15 @@ public final class InferenceMetrics implements PipelineListener {
     @Override
     public void labelled() {
         framesLabelled.inc();
+    }
+
+    @Override
+    public void decoded(FrameResult result) {
+        if (detectionsPerFrame != null) {
+            detectionsPerFrame.update(result.detections().size());
+            nmsMicros.update(result.nmsNanos() / 1_000);
+            secondaryPerFrame.update(result.secondaryClassifications());
+        }
     }
 
     @Override

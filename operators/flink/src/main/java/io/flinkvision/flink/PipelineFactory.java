@@ -14,6 +14,11 @@ public interface PipelineFactory extends Serializable {
     /** The batching settings of the pipelines it opens (the async operator is sized from them). */
     PipelineSettings settings();
 
+    /** Whether its pipelines run a detector (the operator then reports detection metrics). */
+    default boolean detects() {
+        return false;
+    }
+
     /**
      * @param options the runner options, with the CUDA device index of this slot already resolved
      * @param listener receives the pipeline's metrics callbacks

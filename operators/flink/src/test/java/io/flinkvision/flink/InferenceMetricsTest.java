@@ -2,7 +2,10 @@ package io.flinkvision.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flinkvision.core.pipeline.FrameResult;
+import io.flinkvision.schemas.Detection;
 import io.flinkvision.schemas.ReasonCode;
+import java.util.List;
 import io.flinkvision.core.runtime.DevicePlacement;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +65,28 @@ class InferenceMetricsTest {
 
         assertThat(group.gaugeValue("device")).isEqualTo("cpu");
         assertThat(group.gaugeValue("fellBackToCpu")).isEqualTo(0);
+    }
+
+    @Test
+    void aDetectorsOperatorRecordsBoxesNmsTimeAndSecondaryClassificationsPerFrame() {
+        RecordingMetricGroup detectorGroup = new RecordingMetricGroup();
+        InferenceMetrics detector = new InferenceMetrics(detectorGroup, true);
+        Detection box = Detection.newBuilder().setClassIndex(0).setLabel("person").setScore(0.9f)
+                .setXMin(0).setYMin(0).setXMax(1).setYMax(1).build();
+        detector.decoded(new FrameResult(List.of(), List.of(box, box, box), 42_000, 2));
+        detector.decoded(new FrameResult(List.of(), List.of(), 7_000, 0));
+
+        assertThat(detectorGroup.histogram("detectionsPerFrame").getCount()).isEqualTo(2);
+        assertThat(detectorGroup.histogram("detectionsPerFrame").getStatistics().getMax()).isEqualTo(3);
+        assertThat(detectorGroup.histogram("nmsMicros").getStatistics().getMax()).isEqualTo(42);
+        assertThat(detectorGroup.histogram("nmsMicros").getStatistics().getMin()).isEqualTo(7);
+        assertThat(detectorGroup.histogram("secondaryClassificationsPerFrame").getStatistics().getMax()).isEqualTo(2);
+    }
+
+    @Test
+    void aClassifiersOperatorHasNoDetectionHistograms() {
+        metrics.decoded(FrameResult.classified(List.of()));
+        assertThat(group.metrics.containsKey("detectionsPerFrame")).isFalse();
+        assertThat(group.metrics.containsKey("nmsMicros")).isFalse();
     }
 }
