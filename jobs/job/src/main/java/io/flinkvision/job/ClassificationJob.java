@@ -5,6 +5,7 @@ import static io.flinkvision.job.config.ClassificationJobOptions.*;
 import io.flinkvision.job.config.ClassificationJobOptions;
 import io.flinkvision.job.config.ExecutionSettings;
 import io.flinkvision.job.config.JobArguments;
+import io.flinkvision.job.config.JobTask;
 import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.job.kafka.KafkaConnectors;
 import io.flinkvision.flink.BatchingInferenceFunction;
@@ -35,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classification job: frames in, labelled frames, window summaries and dead letters out.
+ * The job: frames in, labelled frames, window summaries and dead letters out. It classifies, detects
+ * or detects then classifies ({@code --task}); the name stayed from when it only classified.
  *
  * <pre>
  * frames ─► batching async inference ─► router ─┬─► labelled frames
@@ -59,6 +61,10 @@ public final class ClassificationJob {
     /** Null when the model could not be read where the job was built; the TaskManagers load it anyway. */
     private final ModelSpec model;
     private final ModelSpecSource modelSource;
+    /** The classifier of the detected boxes as the client read it (detect+classify); null otherwise or unreadable. */
+    private final ModelSpec secondary;
+    /** What the operators resolve for it in open(); null without a secondary classifier. */
+    private final ModelSpecSource secondarySource;
     private final Source<FrameEnvelope, ?, ?> frames;
     private final Sink<LabelledFrame> labelled;
     private final Sink<WindowSummary> summaries;
@@ -74,6 +80,14 @@ public final class ClassificationJob {
         this(config, model, ModelSpecSource.of(model), frames, labelled, summaries, deadLetters);
     }
 
+    /** With the secondary classifier of --task detect+classify read here, from the configuration. */
+    private ClassificationJob(Configuration config, ModelSpec model, ModelSpecSource modelSource,
+            Source<FrameEnvelope, ?, ?> frames, Sink<LabelledFrame> labelled, Sink<WindowSummary> summaries,
+            Sink<DeadLetter> deadLetters, ModelSpec secondary) {
+        this(config, model, modelSource, secondary, secondary == null ? null : ModelSpecSource.of(secondary), frames,
+                labelled, summaries, deadLetters);
+    }
+
     /**
      * @param model the spec as the client read it, or null when it could not
      * @param modelSource what the inference operators resolve in open(), on the TaskManagers
@@ -86,9 +100,37 @@ public final class ClassificationJob {
             Sink<LabelledFrame> labelled,
             Sink<WindowSummary> summaries,
             Sink<DeadLetter> deadLetters) {
+        this(config, model, modelSource, frames, labelled, summaries, deadLetters,
+                ModelConfiguration.secondarySpec(config));
+    }
+
+    /**
+     * @param secondary the secondary classifier as the client read it, or null (none, or not readable here)
+     * @param secondarySource what the operators resolve for it in open(); null unless --task detect+classify
+     */
+    public ClassificationJob(
+            Configuration config,
+            ModelSpec model,
+            ModelSpecSource modelSource,
+            ModelSpec secondary,
+            ModelSpecSource secondarySource,
+            Source<FrameEnvelope, ?, ?> frames,
+            Sink<LabelledFrame> labelled,
+            Sink<WindowSummary> summaries,
+            Sink<DeadLetter> deadLetters) {
+        if (model != null && model.task() != ModelConfiguration.modelTask(config)) {
+            throw new IllegalArgumentException("--task " + config.get(TASK) + " does not fit model " + model.name()
+                    + ", a " + model.task().name().toLowerCase(java.util.Locale.ROOT) + " model");
+        }
+        if (ModelConfiguration.hasSecondary(config) != (secondarySource != null)) {
+            throw new IllegalArgumentException("--task detect+classify and a secondary classifier go together"
+                    + " (--secondary-model)");
+        }
         this.config = config;
         this.model = model;
         this.modelSource = modelSource;
+        this.secondary = secondary;
+        this.secondarySource = secondarySource;
         this.frames = frames;
         this.labelled = labelled;
         this.summaries = summaries;
@@ -108,8 +150,10 @@ public final class ClassificationJob {
             LOG.info("Model {} is not readable here; the TaskManagers load and check it when inference opens",
                     ModelConfiguration.modelUri(config));
         }
-        return new ClassificationJob(config, model, ModelConfiguration.onTaskManagers(config), kafka.frameSource(),
-                kafka.labelledSink(), kafka.summarySink(), kafka.deadLetterSink());
+        ModelSpec secondary = ModelConfiguration.secondarySpecIfReadable(config).orElse(null);
+        return new ClassificationJob(config, model, ModelConfiguration.onTaskManagers(config), secondary,
+                ModelConfiguration.secondaryOnTaskManagers(config), kafka.frameSource(), kafka.labelledSink(),
+                kafka.summarySink(), kafka.deadLetterSink());
     }
 
     /**
@@ -123,6 +167,21 @@ public final class ClassificationJob {
                     + " was not readable where the job was built; only the TaskManagers load it");
         }
         return model;
+    }
+
+    /** The secondary classifier as read where the job was built; null without one (or when unreadable here). */
+    public ModelSpec secondaryModel() {
+        return secondary;
+    }
+
+    public JobTask task() {
+        return config.get(TASK);
+    }
+
+    /** "flink-vision classify (model)", "flink-vision detect+classify (detector + classifier)", ... */
+    public String jobName() {
+        return "flink-vision " + config.get(TASK) + " (" + modelName() + (secondary != null ? " + " + secondary.name() : "")
+                + ")";
     }
 
     /** The model's name in results and in the job's name. */
@@ -154,8 +213,9 @@ public final class ClassificationJob {
                         "frames")
                 .uid("frames-source");
 
-        BatchingInferenceFunction inference = new BatchingInferenceFunction(
-                modelSource, ModelConfiguration.runnerOptions(config), pipelineSettings());
+        BatchingInferenceFunction inference = new BatchingInferenceFunction(modelSource,
+                ModelConfiguration.modelTask(config), secondarySource, ModelConfiguration.secondarySettings(config),
+                ModelConfiguration.runnerOptions(config), pipelineSettings());
         SingleOutputStreamOperator<FrameOutcome> outcomes = InferenceStage.apply(input, inference,
                 config.get(ORDERED), config.get(ASYNC_TIMEOUT).toMillis(), config.get(ASYNC_CAPACITY));
         outcomes.name("batching inference (" + modelName() + ")");
@@ -208,7 +268,7 @@ public final class ClassificationJob {
     /** Builds and submits the job; returns at once. */
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
         build(env);
-        return env.executeAsync("flink-vision classification (" + modelName() + ")");
+        return env.executeAsync(jobName());
     }
 
     /**
@@ -232,7 +292,7 @@ public final class ClassificationJob {
         int exit = run(args, System.out, System.err, job -> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             job.build(env);
-            env.execute("flink-vision classification (" + job.modelName() + ")");
+            env.execute(job.jobName());
         });
         if (exit != 0) {
             System.exit(exit);

@@ -4,7 +4,12 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.flinkvision.core.runtime.CudaSettings;
 import io.flinkvision.core.runtime.Device;
+import io.flinkvision.core.model.BoxFormat;
 import io.flinkvision.core.model.ChannelOrder;
+import io.flinkvision.core.model.DecoderKind;
+import io.flinkvision.core.model.PixelRange;
+import io.flinkvision.core.model.ResizeFilter;
+import io.flinkvision.core.model.ResizeMode;
 import io.flinkvision.core.model.OutputKind;
 import io.flinkvision.core.model.TensorLayout;
 import java.time.Duration;
@@ -15,7 +20,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
- * Every setting of the classification job. On the command line each is {@code --<key> <value>}
+ * Every setting of the job (classification, detection, detect+classify: {@link #TASK}). On the command line each is {@code --<key> <value>}
  * (or {@code --key=value}); in a properties file ({@code --config FILE}) it is {@code key=value}.
  * Keys starting with {@code kafka.} are passed, without the prefix, to every Kafka client (SASL, SSL).
  */
@@ -53,9 +58,16 @@ public final class ClassificationJobOptions {
             .defaultValue(8 * 1024 * 1024).withDescription(
                     "Largest Kafka record the job reads or writes (fetch and request sizes).");
 
+    // ---- Task
+    public static final ConfigOption<JobTask> TASK = key("task").enumType(JobTask.class)
+            .defaultValue(JobTask.CLASSIFY).withDescription(
+                    "classify (top-k per frame), detect (boxes, classes and scores per frame) or detect+classify"
+                            + " (detect, then classify each box with --secondary-model).");
+
     // ---- Model
     public static final ConfigOption<String> MODEL = key("model").stringType().noDefaultValue()
-            .withDescription("ONNX model (required; default: $FLINKVISION_MODEL): a path or a URI of any Flink"
+            .withDescription("ONNX model of the task: the classifier, or with --task detect[+classify] the detector (required;"
+                    + " default: $FLINKVISION_MODEL): a path or a URI of any Flink"
                     + " file system (file://, s3://, hdfs://... with its plugin). The TaskManagers load it when"
                     + " inference opens; where the job is built it is only checked, if readable there.");
     public static final ConfigOption<String> MODEL_SHA256 = key("model-sha256").stringType().noDefaultValue()
@@ -89,6 +101,52 @@ public final class ClassificationJobOptions {
             .withDescription("Output index of label 0 (1 for 1001-class models); default: inferred.");
     public static final ConfigOption<Integer> TOP_K = key("top-k").intType().defaultValue(5)
             .withDescription("Classes kept per frame.");
+
+    public static final ConfigOption<ResizeMode> RESIZE_MODE = key("resize-mode").enumType(ResizeMode.class)
+            .noDefaultValue().withDescription("CENTER_CROP, STRETCH, LETTERBOX_TOP_LEFT or LETTERBOX_CENTRED;"
+                    + " default: CENTER_CROP for classifiers, the decoder family's letterbox for detectors.");
+    public static final ConfigOption<ResizeFilter> RESIZE_FILTER = key("resize-filter").enumType(ResizeFilter.class)
+            .noDefaultValue().withDescription("PIL_BILINEAR (antialiased, torchvision-trained models) or"
+                    + " OPENCV_LINEAR (cv2 INTER_LINEAR, YOLOX-style); default: by task and decoder family.");
+    public static final ConfigOption<PixelRange> PIXEL_RANGE = key("pixel-range").enumType(PixelRange.class)
+            .noDefaultValue().withDescription("UNIT (0..1 before mean/std) or RAW (0..255); default: by task and family.");
+    public static final ConfigOption<Float> PAD_VALUE = key("pad-value").floatType().noDefaultValue()
+            .withDescription("Tensor value of letterbox padding (after normalisation); default: by family (114 for YOLOX).");
+    public static final ConfigOption<Integer> MODEL_BATCH_SIZE = key("model-batch-size").intType().noDefaultValue()
+            .withDescription("The batch size every run must have, for a model with a symbolic batch dimension that"
+                    + " only runs at one size; default: the model's declared batch (0 = any).");
+
+    // ---- Detection (--task detect, detect+classify)
+    public static final ConfigOption<DecoderKind> DECODER = key("decoder").enumType(DecoderKind.class)
+            .noDefaultValue().withDescription("YOLOX, EFFICIENTDET or BOXES (models exported with NMS);"
+                    + " default: recognised from the model's outputs.");
+    public static final ConfigOption<List<String>> DETECTOR_OUTPUTS = key("detector-outputs").stringType().asList()
+            .noDefaultValue().withDescription("The outputs the decoder reads, in its order, separated by ';'"
+                    + " (EfficientDet: class scores;box deltas); default: recognised from the model.");
+    public static final ConfigOption<Float> SCORE_THRESHOLD = key("score-threshold").floatType().noDefaultValue()
+            .withDescription("Boxes scoring below this are dropped; default 0.3.");
+    public static final ConfigOption<Float> NMS_IOU = key("nms-iou").floatType().noDefaultValue()
+            .withDescription("Class-aware NMS IoU threshold (1 suppresses nothing); default: 0.45 YOLOX, 0.5"
+                    + " EfficientDet, 1 for models exported with NMS.");
+    public static final ConfigOption<Integer> MAX_DETECTIONS = key("max-detections").intType().noDefaultValue()
+            .withDescription("Most boxes kept per frame, best first; default 100.");
+    public static final ConfigOption<BoxFormat> BOX_FORMAT = key("box-format").enumType(BoxFormat.class)
+            .noDefaultValue().withDescription("XYXY, YXYX or CXCYWH, for the BOXES decoder; default XYXY.");
+    public static final ConfigOption<Boolean> NORMALIZED_BOXES = key("normalized-boxes").booleanType()
+            .noDefaultValue().withDescription("The BOXES decoder's values are fractions of the input size.");
+
+    // ---- Secondary classifier (--task detect+classify)
+    public static final ConfigOption<String> SECONDARY_MODEL = key("secondary-model").stringType().noDefaultValue()
+            .withDescription("ONNX classifier of the detected boxes (required with --task detect+classify).");
+    public static final ConfigOption<String> SECONDARY_LABELS = key("secondary-labels").stringType().noDefaultValue()
+            .withDescription("Labels file of the secondary classifier; without one, labels are class_<index>.");
+    public static final ConfigOption<Integer> SECONDARY_TOP_K = key("secondary-top-k").intType().defaultValue(3)
+            .withDescription("Classes kept per classified box.");
+    public static final ConfigOption<Float> SECONDARY_MIN_SCORE = key("secondary-min-score").floatType()
+            .defaultValue(0.5f).withDescription("Boxes scoring at least this are classified.");
+    public static final ConfigOption<Integer> SECONDARY_MAX_BOXES = key("secondary-max-boxes").intType()
+            .defaultValue(8).withDescription("Most boxes classified per frame, best first (bounds a crowded"
+                    + " frame's cost).");
 
     // ---- Inference
     public static final ConfigOption<Device> DEVICE = key("device").enumType(Device.class)

@@ -140,7 +140,8 @@ public final class JobArguments {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(mightBeSecret(option.key())
                         ? "bad value for --" + option.key() + " (not shown: it may be a secret)"
-                        : "bad value for --" + option.key() + " '" + given.get(option.key()) + "': " + e.getMessage(),
+                        : "bad value for --" + option.key() + " '" + given.get(option.key()) + "': " + e.getMessage()
+                                + choices(setting.type()),
                         e);
             }
         }
@@ -267,6 +268,15 @@ public final class JobArguments {
 
     /** A setting: its ConfigOption and the type of its values (the field's declared ConfigOption<T>). */
     record Setting(ConfigOption<?> option, Class<?> type) {}
+
+    /** " Choices: a, b, c." for an enum setting (Flink's own message names none), else "". */
+    private static String choices(Class<?> type) {
+        if (type == null || !type.isEnum()) {
+            return "";
+        }
+        return " Choices: " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ".";
+    }
 
     /** The {@code public static ConfigOption} fields of {@code optionsClass}, by key. */
     static Map<String, Setting> settings(Class<?> optionsClass) {

@@ -4,6 +4,8 @@ import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.runtime.CudaSettings;
+import io.flinkvision.core.model.ModelTask;
+import io.flinkvision.core.pipeline.SecondarySettings;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.flink.ModelSpecSource;
 import java.io.IOException;
@@ -54,6 +56,9 @@ public final class ModelConfiguration {
         resolved.set(MODEL, modelUri(config).toString());
         ModelFiles.normalizeSha256(config.get(MODEL_SHA256));
         config.getOptional(LABELS).ifPresent(labels -> resolved.set(LABELS, ModelFiles.toUri(labels).toString()));
+        config.getOptional(SECONDARY_MODEL).ifPresent(m -> resolved.set(SECONDARY_MODEL, ModelFiles.toUri(m).toString()));
+        config.getOptional(SECONDARY_LABELS)
+                .ifPresent(l -> resolved.set(SECONDARY_LABELS, ModelFiles.toUri(l).toString()));
         return resolved;
     }
 
@@ -115,7 +120,11 @@ public final class ModelConfiguration {
      * @param labels the local labels file, or null for class_<index> labels
      */
     public static ModelSpec modelSpec(Configuration config, Path model, Path labels) {
+        JobTask task = config.get(TASK);
         ModelSpec.Builder builder = ModelSpec.builder().modelPath(model);
+        if (task.detects()) {
+            builder.task(ModelTask.DETECTION);
+        }
         if (labels != null) {
             builder.labelsPath(labels);
         }
@@ -131,7 +140,116 @@ public final class ModelConfiguration {
         config.getOptional(OUTPUT_KIND).ifPresent(builder::outputKind);
         config.getOptional(CLASS_OFFSET).ifPresent(builder::classOffset);
         builder.topK(config.get(TOP_K));
+        config.getOptional(RESIZE_MODE).ifPresent(builder::resizeMode);
+        config.getOptional(RESIZE_FILTER).ifPresent(builder::resizeFilter);
+        config.getOptional(PIXEL_RANGE).ifPresent(builder::pixelRange);
+        config.getOptional(PAD_VALUE).ifPresent(builder::padValue);
+        config.getOptional(MODEL_BATCH_SIZE).ifPresent(builder::fixedBatchSize);
+        config.getOptional(DECODER).ifPresent(builder::decoder);
+        config.getOptional(DETECTOR_OUTPUTS).ifPresent(builder::detectorOutputs);
+        config.getOptional(SCORE_THRESHOLD).ifPresent(builder::scoreThreshold);
+        config.getOptional(NMS_IOU).ifPresent(builder::nmsIouThreshold);
+        config.getOptional(MAX_DETECTIONS).ifPresent(builder::maxDetections);
+        config.getOptional(BOX_FORMAT).ifPresent(builder::boxFormat);
+        config.getOptional(NORMALIZED_BOXES).ifPresent(builder::normalizedBoxes);
+        ModelSpec spec = builder.build();
+        if (task == JobTask.CLASSIFY && spec.task() == ModelTask.DETECTION) {
+            throw new IllegalArgumentException("model " + model + " is a detector (its outputs are a detector's or a"
+                    + " --decoder is set): run it with --task detect or --task detect+classify");
+        }
+        return spec;
+    }
+
+    /** What the model must be for the configured --task. */
+    public static ModelTask modelTask(Configuration config) {
+        return config.get(TASK).detects() ? ModelTask.DETECTION : ModelTask.CLASSIFICATION;
+    }
+
+    /**
+     * Checks the secondary classifier's settings against --task: with detect+classify
+     * {@code --secondary-model} is required, with any other task it is refused.
+     *
+     * @return whether there is a secondary classifier
+     * @throws IllegalArgumentException saying which flag to add or drop
+     */
+    public static boolean hasSecondary(Configuration config) {
+        JobTask task = config.get(TASK);
+        String configured = config.get(SECONDARY_MODEL);
+        if (task != JobTask.DETECT_AND_CLASSIFY) {
+            if (configured != null) {
+                throw new IllegalArgumentException("--secondary-model classifies detected boxes: it needs"
+                        + " --task detect+classify, not " + task);
+            }
+            return false;
+        }
+        if (configured == null || configured.isBlank()) {
+            throw new IllegalArgumentException("--task detect+classify needs the classifier of the boxes:"
+                    + " give --secondary-model PATH|URI");
+        }
+        return true;
+    }
+
+    /**
+     * The classifier of the detected boxes with {@code --task detect+classify}, fetched and checked
+     * here; null for any other task.
+     *
+     * @throws IllegalArgumentException when it is missing, unreadable, not a classifier, or given for another task
+     */
+    public static ModelSpec secondarySpec(Configuration config) {
+        if (!hasSecondary(config)) {
+            return null;
+        }
+        try {
+            return fetchAndBuildSecondary(forTaskManagers(config));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read secondary model " + config.get(SECONDARY_MODEL) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The secondary classifier's spec where this JVM can read it (see {@link #specIfReadable}); else empty. */
+    public static Optional<ModelSpec> secondarySpecIfReadable(Configuration config) {
+        if (!hasSecondary(config)) {
+            return Optional.empty();
+        }
+        Configuration resolved = forTaskManagers(config);
+        URI model = URI.create(resolved.get(SECONDARY_MODEL));
+        URI labels = resolved.getOptional(SECONDARY_LABELS).map(URI::create).orElse(null);
+        if (!ModelFiles.readableHere(model) || (labels != null && !ModelFiles.readableHere(labels))) {
+            return Optional.empty();
+        }
+        return Optional.of(secondarySpec(config));
+    }
+
+    /** What the inference operator resolves in open() for the secondary classifier; null without one. */
+    public static ModelSpecSource secondaryOnTaskManagers(Configuration config) {
+        return hasSecondary(config) ? new TaskManagerSecondary(forTaskManagers(config)) : null;
+    }
+
+    /** Which boxes the secondary classifier labels; null unless {@code --task detect+classify}. */
+    public static SecondarySettings secondarySettings(Configuration config) {
+        return config.get(TASK) == JobTask.DETECT_AND_CLASSIFY
+                ? new SecondarySettings(config.get(SECONDARY_MIN_SCORE), config.get(SECONDARY_MAX_BOXES))
+                : null;
+    }
+
+    static ModelSpec fetchAndBuildSecondary(Configuration resolved) throws IOException {
+        Path cache = ModelFiles.defaultCacheDirectory();
+        Path model = ModelFiles.localFile(URI.create(resolved.get(SECONDARY_MODEL)), null, cache);
+        ModelSpec.Builder builder = ModelSpec.builder().modelPath(model).task(ModelTask.CLASSIFICATION)
+                .topK(resolved.get(SECONDARY_TOP_K));
+        if (resolved.getOptional(SECONDARY_LABELS).isPresent()) {
+            builder.labelsPath(ModelFiles.localFile(URI.create(resolved.get(SECONDARY_LABELS)), null, cache));
+        }
         return builder.build();
+    }
+
+    /** A {@link ModelSpecSource} that fetches and inspects the secondary classifier where it runs. */
+    private record TaskManagerSecondary(Configuration config) implements ModelSpecSource {
+        @Override
+        public ModelSpec resolve() throws IOException {
+            return fetchAndBuildSecondary(config);
+        }
     }
 
     /** A {@link ModelSpecSource} that fetches and inspects the model where it runs. */
