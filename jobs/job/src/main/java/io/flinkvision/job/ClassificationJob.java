@@ -17,6 +17,7 @@ import io.flinkvision.flink.OutcomeRouter;
 import io.flinkvision.flink.WindowSummaries;
 import io.flinkvision.core.pipeline.FrameLimits;
 import io.flinkvision.core.pipeline.PipelineSettings;
+import io.flinkvision.core.pipeline.RetryPolicy;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.LabelledFrame;
@@ -248,6 +249,7 @@ public final class ClassificationJob {
     }
 
     PipelineSettings pipelineSettings() {
+        long backoff = config.get(INFERENCE_RETRY_BACKOFF).toMillis();
         FrameLimits limits = FrameLimits.defaults()
                 .withMaxAspectRatio(config.get(MAX_ASPECT_RATIO))
                 .withDecodeTimeoutMillis(config.get(DECODE_TIMEOUT).toMillis())
@@ -257,7 +259,9 @@ public final class ClassificationJob {
                 .withAdmissionTimeoutMillis(Math.max(1, config.get(ASYNC_TIMEOUT).toMillis() / 2));
         return new PipelineSettings(config.get(BATCH_SIZE), config.get(BATCH_WAIT).toMillis(),
                 config.get(PREPROCESS_THREADS), config.get(BATCHES_IN_FLIGHT), config.get(MAX_PIXELS))
-                .withLimits(limits);
+                .withLimits(limits)
+                .withRetries(new RetryPolicy(config.get(INFERENCE_ATTEMPTS), backoff,
+                        Math.max(backoff, 1_000), config.get(DEVICE_FAILURE_THRESHOLD)));
     }
 
     /** The --parallelism given, else 1: what a local cluster (the demo's) is sized for. */

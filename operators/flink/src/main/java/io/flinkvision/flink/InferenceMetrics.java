@@ -30,6 +30,9 @@ public final class InferenceMetrics implements PipelineListener {
     static final String INFERENCE_LATENCY = "inferenceLatencyMillis";
     static final String DEVICE = "device";
     static final String FELL_BACK_TO_CPU = "fellBackToCpu";
+    static final String BATCH_RETRIES = "batchRetries";
+    static final String DEVICES_OUT_OF_SERVICE = "devicesOutOfService";
+    static final String DECODES_ABANDONED = "decodesAbandoned";
     static final String DETECTIONS_PER_FRAME = "detectionsPerFrame";
     static final String NMS_MICROS = "nmsMicros";
     static final String SECONDARY_PER_FRAME = "secondaryClassificationsPerFrame";
@@ -44,6 +47,13 @@ public final class InferenceMetrics implements PipelineListener {
     private final Map<ReasonCode, Counter> byReason = new EnumMap<>(ReasonCode.class);
     private final Histogram batchSize;
     private final Histogram inferenceLatencyMillis;
+    private final Counter batchRetries;
+    private final Counter devicesOutOfService;
+    private final Counter decodesAbandoned;
+    /** Where batches go now: set when the runner opens, changed when its device is taken out of service. */
+    private volatile String device = "unknown";
+    private volatile int fellBackToCpu;
+    private boolean deviceGaugesRegistered;
     /** Null for a classifier. */
     private final Histogram detectionsPerFrame;
     private final Histogram nmsMicros;
@@ -69,6 +79,9 @@ public final class InferenceMetrics implements PipelineListener {
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         this.inferenceLatencyMillis =
                 group.histogram(INFERENCE_LATENCY, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        this.batchRetries = group.counter(BATCH_RETRIES, new ThreadSafeSimpleCounter());
+        this.devicesOutOfService = group.counter(DEVICES_OUT_OF_SERVICE, new ThreadSafeSimpleCounter());
+        this.decodesAbandoned = group.counter(DECODES_ABANDONED, new ThreadSafeSimpleCounter());
         if (detection) {
             this.detectionsPerFrame =
                     group.histogram(DETECTIONS_PER_FRAME, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -83,12 +96,35 @@ public final class InferenceMetrics implements PipelineListener {
     }
 
     /** Registers where the runner runs ("cpu" or "cuda:N"), once it is open. */
-    public void reportDevice(DevicePlacement placement) {
-        String device = placement.device();
+    public synchronized void reportDevice(DevicePlacement placement) {
+        device = placement.device();
         // 0/1 rather than a boolean: numeric gauges are what every metrics reporter can export.
-        int fellBackToCpu = placement.fellBackToCpu() ? 1 : 0;
-        group.gauge(DEVICE, (Gauge<String>) () -> device);
-        group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu);
+        fellBackToCpu = placement.fellBackToCpu() ? 1 : 0;
+        if (!deviceGaugesRegistered) {
+            deviceGaugesRegistered = true;
+            group.gauge(DEVICE, (Gauge<String>) () -> device);
+            group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu);
+        }
+    }
+
+    @Override
+    public void batchRetried() {
+        batchRetries.inc();
+    }
+
+    /** The gauges follow the switch: device "cpu", fellBackToCpu 1. */
+    @Override
+    public void deviceOutOfService(String failed, String replacement) {
+        devicesOutOfService.inc();
+        if (replacement != null) {
+            device = replacement;
+            fellBackToCpu = 1;
+        }
+    }
+
+    @Override
+    public void decodeAbandoned() {
+        decodesAbandoned.inc();
     }
 
     @Override

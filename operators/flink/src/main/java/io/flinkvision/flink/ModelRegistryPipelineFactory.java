@@ -3,6 +3,8 @@ package io.flinkvision.flink;
 import io.flinkvision.core.model.ModelSpec;
 import io.flinkvision.core.model.ModelTask;
 import io.flinkvision.core.pipeline.InferencePipeline;
+import io.flinkvision.core.pipeline.RunnerFallback;
+import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.pipeline.PipelineListener;
 import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.pipeline.SecondaryClassifier;
@@ -89,15 +91,24 @@ public final class ModelRegistryPipelineFactory implements PipelineFactory {
                 secondaryLease = ModelRegistry.jvmWide().acquire(classifierSpec, options);
                 classifier = new SecondaryClassifier(secondaryLease.runner(), secondarySettings);
             }
+            CpuFallback fallback = runner.placement().actual() == Device.CUDA ? new CpuFallback(spec, options) : null;
             InferencePipeline pipeline = InferencePipeline.builderFor(spec, runner, settings, classifier)
-                    .listener(listener).build();
+                    .listener(listener).fallback(fallback).build();
             ModelRegistry.Lease second = secondaryLease;
             // Closed after the pipeline, so no run of either model is in flight then.
-            AutoCloseable leases = second == null ? lease : () -> {
+            AutoCloseable leases = () -> {
                 try {
-                    second.close();
+                    if (second != null) {
+                        second.close();
+                    }
                 } finally {
-                    lease.close();
+                    try {
+                        lease.close();
+                    } finally {
+                        if (fallback != null) {
+                            fallback.close();
+                        }
+                    }
                 }
             };
             return new PipelineHandle(pipeline, runner.placement(), leases);
@@ -107,6 +118,37 @@ public final class ModelRegistryPipelineFactory implements PipelineFactory {
             }
             lease.close();
             throw e;
+        }
+    }
+
+    /**
+     * The same model on the CPU, from the same JVM-wide registry, opened only when the CUDA device is
+     * taken out of service, and released after the pipeline.
+     */
+    private static final class CpuFallback implements RunnerFallback, AutoCloseable {
+        private final ModelSpec spec;
+        private final RunnerOptions cpu;
+        private ModelRegistry.Lease lease;
+
+        CpuFallback(ModelSpec spec, RunnerOptions options) {
+            this.spec = spec;
+            this.cpu = RunnerOptions.cpu(options.intraOpThreads());
+        }
+
+        @Override
+        public synchronized ModelRunner open() {
+            if (lease == null) {
+                lease = ModelRegistry.jvmWide().acquire(spec, cpu);
+            }
+            return lease.runner();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (lease != null) {
+                lease.close();
+                lease = null;
+            }
         }
     }
 

@@ -204,6 +204,17 @@ public final class ClassificationJobOptions {
             .defaultValue(256L << 20).withDescription(
                     "Payload bytes per operator instance in the inference pipeline at once; further frames wait"
                             + " for room (backpressure), as they do for async-capacity.");
+    public static final ConfigOption<Integer> INFERENCE_ATTEMPTS = key("inference-attempts").intType()
+            .defaultValue(3).withDescription(
+                    "Runs of a batch whose inference fails transiently (CUDA/runtime errors, out of device memory),"
+                            + " the first included, before its frames are dead-lettered (INFERENCE_FAILED); 1 never retries.");
+    public static final ConfigOption<Duration> INFERENCE_RETRY_BACKOFF = key("inference-retry-backoff").durationType()
+            .defaultValue(Duration.ofMillis(50)).withDescription(
+                    "Wait before the first retry of a failed batch, doubled for each further one (at most 1 s or this).");
+    public static final ConfigOption<Integer> DEVICE_FAILURE_THRESHOLD = key("device-failure-threshold").intType()
+            .defaultValue(5).withDescription(
+                    "Transient inference failures in a row after which the device is taken out of service"
+                            + " (CUDA: the model moves to the CPU; logged once, metric devicesOutOfService).");
     public static final ConfigOption<Integer> ASYNC_CAPACITY = key("async-capacity").intType().defaultValue(32)
             .withDescription("Frames in flight per async operator instance.");
     public static final ConfigOption<Duration> ASYNC_TIMEOUT = key("async-timeout").durationType()

@@ -60,7 +60,8 @@ public final class InferencePipeline implements AutoCloseable {
         this.settings = b.settings;
         this.nanoClock = b.nanoClock;
         this.outcomes = new OutcomeLedger(b.listener, b.wallClock);
-        this.batchRunner = new BatchRunner(b.runner, b.translator, b.model, b.nanoClock, outcomes);
+        DeviceBreaker breaker = new DeviceBreaker(b.runner, b.fallback, settings.retries().failuresToTrip(), b.listener);
+        this.batchRunner = new BatchRunner(breaker, settings.retries(), b.translator, b.model, b.nanoClock, outcomes);
         FrameLimits limits = settings.limits();
         this.admission = new Admission(limits.maxBytesInFlight(), limits.maxFramesInFlight());
         this.preprocessing = fixedPool(settings.preprocessingThreads(), limits.maxFramesInFlight(), "flinkvision-preprocess");

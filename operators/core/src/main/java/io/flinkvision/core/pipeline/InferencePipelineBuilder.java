@@ -17,6 +17,7 @@ public final class InferencePipelineBuilder {
     Clock wallClock = Clock.systemUTC();
     LongSupplier nanoClock = System::nanoTime;
     FlushScheduler flushScheduler;
+    RunnerFallback fallback;
 
     InferencePipelineBuilder() {}
 
@@ -63,6 +64,15 @@ public final class InferencePipelineBuilder {
     /** Scheduler of the batch-wait timer. Default: a timer thread owned by the pipeline. */
     public InferencePipelineBuilder flushScheduler(FlushScheduler flushScheduler) {
         this.flushScheduler = flushScheduler;
+        return this;
+    }
+
+    /**
+     * Where batches go when the runner's CUDA device is taken out of service (see {@link RetryPolicy});
+     * default: none, batches stay on the runner. The caller closes what it opens, after the pipeline.
+     */
+    public InferencePipelineBuilder fallback(RunnerFallback fallback) {
+        this.fallback = fallback;
         return this;
     }
 

@@ -43,6 +43,10 @@ final class OutcomeLedger {
         listener.batchRun(size, inferenceNanos);
     }
 
+    PipelineListener listener() {
+        return listener;
+    }
+
     void labelled(CompletableFuture<FrameOutcome> result, FrameResult decoded, FrameOutcome outcome) {
         // Counting only what this call completed keeps the counts honest when the frame was
         // already given up on (expired, or abandoned by an interrupted close).

@@ -24,4 +24,17 @@ public interface PipelineListener {
 
     /** A batch went through the model (whether the run succeeded or not). */
     default void batchRun(int size, long inferenceNanos) {}
+
+    /** A batch whose run failed transiently is run again. */
+    default void batchRetried() {}
+
+    /**
+     * The runner's device kept failing and is out of service.
+     *
+     * @param replacement the device batches go to now ("cpu"), or null when they stay on the failing one
+     */
+    default void deviceOutOfService(String device, String replacement) {}
+
+    /** A decode did not stop at its deadline and was abandoned (its frame ended as DECODE_TIMEOUT). */
+    default void decodeAbandoned() {}
 }

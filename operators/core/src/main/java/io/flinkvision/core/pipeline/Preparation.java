@@ -93,6 +93,7 @@ final class Preparation {
                 abandoned = true;
             }
             watchdog.abandoned();
+            outcomes.listener().decodeAbandoned();
             outcomes.deadLetter(envelope, result, ReasonCode.DECODE_TIMEOUT, "not decoded and preprocessed within the"
                     + " decode timeout of " + watchdog.timeoutNanos() / 1_000_000 + " ms (decode-timeout); the decode"
                     + " did not stop and was abandoned");

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -34,6 +35,11 @@ public final class OnnxModelRunner implements ModelRunner {
     private final InputTensors inputs;
     private final Set<String> outputNames;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Native values (input tensors, run results) created and not yet closed: zero whenever no run is
+     * in flight, or native memory leaks. Counted because ORT's off-heap memory is invisible to the GC.
+     */
+    private final AtomicInteger openNativeValues = new AtomicInteger();
     /** Written under the write lock, read under the read lock. */
     private boolean closed;
 
@@ -109,9 +115,15 @@ public final class OnnxModelRunner implements ModelRunner {
                 Tensor t = input.getValue();
                 feed.put(input.getKey(), inputs.create(input.getKey(), t.type(), samples, from, count,
                         withBatch(tensorBatch, t.shape())));
+                openNativeValues.incrementAndGet();
             }
-            try (OrtSession.Result result = opened.session().run(feed, outputNames)) {
+            OrtSession.Result result = opened.session().run(feed, outputNames);
+            openNativeValues.incrementAndGet();
+            try {
                 return split(result, count, tensorBatch);
+            } finally {
+                result.close();
+                openNativeValues.decrementAndGet();
             }
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed on a batch of " + count + " for model " + spec.name()
@@ -119,6 +131,7 @@ public final class OnnxModelRunner implements ModelRunner {
         } finally {
             for (OnnxTensor t : feed.values()) {
                 t.close();
+                openNativeValues.decrementAndGet();
             }
         }
     }
@@ -133,7 +146,7 @@ public final class OnnxModelRunner implements ModelRunner {
         for (String name : outputNames) {
             OnnxValue value = result.get(name).orElse(null);
             if (!(value instanceof OnnxTensor tensor)) {
-                throw new InferenceException("model " + spec.name() + " returned no tensor for output '" + name + "'");
+                throw new InvalidModelOutputException("model " + spec.name() + " returned no tensor for output '" + name + "'");
             }
             OutputTensors.split(spec.name(), name, tensor, count, tensorBatch, out);
         }
@@ -172,6 +185,14 @@ public final class OnnxModelRunner implements ModelRunner {
     @Override
     public DevicePlacement placement() {
         return opened.placement();
+    }
+
+    /**
+     * Native tensors and results this runner has open now: its runs' inputs and outputs while they
+     * are in flight, and zero once they are all done (a leak otherwise).
+     */
+    public int openNativeValues() {
+        return openNativeValues.get();
     }
 
     /** Runs holding the session (its read lock) right now: what close() waits for. For tests. */

@@ -29,7 +29,7 @@ final class OutputTensors {
         } else if (tensorBatch == 1) {
             sampleShape = shape;
         } else {
-            throw new InferenceException("model " + model + " output '" + name + "' has shape " + Arrays.toString(shape)
+            throw new InvalidModelOutputException("model " + model + " output '" + name + "' has shape " + Arrays.toString(shape)
                     + " for a batch of " + tensorBatch + ": its first dimension is not the batch");
         }
         long total = info.getNumElements();
@@ -67,7 +67,7 @@ final class OutputTensors {
                     out.get(i).put(name, Tensor.ofLongs(sampleShape, values));
                 }
             }
-            default -> throw new InferenceException("model " + model + " output '" + name + "' is " + info.type
+            default -> throw new InvalidModelOutputException("model " + model + " output '" + name + "' is " + info.type
                     + "; float32, uint8, int32 and int64 outputs can be read");
         }
     }
