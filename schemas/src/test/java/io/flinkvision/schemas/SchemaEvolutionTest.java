@@ -238,4 +238,58 @@ class SchemaEvolutionTest {
         enc.flush();
         return out.toByteArray();
     }
+
+    @Test
+    void deadLettersWrittenBeforeTheSizeBudgetAreReadWithItsDefaults() throws IOException {
+        // The DeadLetter schema before truncated/originalSize were added: the same fields, less those two.
+        Schema current = DeadLetter.getClassSchema();
+        List<Schema.Field> fields = new java.util.ArrayList<>();
+        for (Schema.Field f : current.getFields()) {
+            if (!f.name().equals("truncated") && !f.name().equals("originalSize")) {
+                fields.add(new Schema.Field(f, f.schema()));
+            }
+        }
+        Schema before = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, before).getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(before, current).getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+
+        GenericRecord old = new GenericData.Record(before);
+        old.put("sourceTopic", "frames");
+        old.put("sourcePartition", 1);
+        old.put("sourceOffset", 9L);
+        old.put("streamId", "cam-1");
+        old.put("sequence", null);
+        old.put("eventTime", 1_000L);
+        old.put("reason", new GenericData.EnumSymbol(current.getField("reason").schema(), "CORRUPT_IMAGE"));
+        old.put("message", "truncated JPEG");
+        old.put("originalBytes", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        old.put("failedTime", 2_000L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(before).write(old, enc);
+        enc.flush();
+
+        DeadLetter read = new SpecificDatumReader<DeadLetter>(before, current)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(read.getTruncated()).isFalse();
+        assertThat(read.getOriginalSize()).isEqualTo(-1);
+        assertThat(read.getReason()).isEqualTo(ReasonCode.CORRUPT_IMAGE);
+        assertThat(read.getMessage()).isEqualTo("truncated JPEG");
+    }
+
+    @Test
+    void aReasonCodeAnOldReaderDoesNotKnowReadsAsUnknown() throws IOException {
+        Schema current = ReasonCode.getClassSchema();
+        List<String> older = current.getEnumSymbols().subList(0, current.getEnumSymbols().indexOf("INVALID_FRAME"));
+        Schema before = Schema.createEnum(current.getName(), null, current.getNamespace(), older, "UNKNOWN");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<ReasonCode>(current).write(ReasonCode.INVALID_FRAME, enc);
+        enc.flush();
+        Object read = new GenericDatumReader<Object>(current, before)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(read.toString()).isEqualTo("UNKNOWN");
+    }
 }

@@ -8,6 +8,7 @@ import io.flinkvision.job.config.JobArguments;
 import io.flinkvision.job.config.JobTask;
 import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.job.kafka.KafkaConnectors;
+import io.flinkvision.job.kafka.KafkaPreflight;
 import io.flinkvision.flink.BatchingInferenceFunction;
 import io.flinkvision.flink.FrameWatermarks;
 import io.flinkvision.flink.InferenceStage;
@@ -25,6 +26,7 @@ import io.flinkvision.schemas.WindowSummary;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import io.flinkvision.schemas.internal.FrameOutcome;
 import java.io.PrintStream;
+import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -57,6 +59,8 @@ public final class ClassificationJob {
 
     /** Flink's name for the group of operators that were given none. */
     static final String DEFAULT_SLOT_SHARING_GROUP = "default";
+    /** How long the preflight waits for Kafka's answers. */
+    static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Configuration config;
     /** Null when the model could not be read where the job was built; the TaskManagers load it anyway. */
@@ -141,7 +145,11 @@ public final class ClassificationJob {
     /**
      * The job on Kafka, as configured. Where the model is readable here it is checked now, so a bad
      * model fails before submission; where it is not (application mode runs this on the JobManager),
-     * the TaskManagers load it from its location and check it in open().
+     * the TaskManagers load it from its location and check it in open(). Then (unless
+     * {@code --preflight false}) it checks that Kafka takes what the job will write.
+     *
+     * @throws IllegalArgumentException for a bad setting or model
+     * @throws KafkaPreflight.PreflightException when Kafka cannot be reached or would refuse the job's records
      */
     public static ClassificationJob onKafka(JobArguments arguments) {
         Configuration config = arguments.configuration();
@@ -152,6 +160,10 @@ public final class ClassificationJob {
                     ModelConfiguration.modelUri(config));
         }
         ModelSpec secondary = ModelConfiguration.secondarySpecIfReadable(config).orElse(null);
+        // Settings and model first: a bad one exits with 2 without waiting for Kafka.
+        if (config.get(PREFLIGHT)) {
+            kafka.preflight(PREFLIGHT_TIMEOUT);
+        }
         return new ClassificationJob(config, model, ModelConfiguration.onTaskManagers(config), secondary,
                 ModelConfiguration.secondaryOnTaskManagers(config), kafka.frameSource(), kafka.labelledSink(),
                 kafka.summarySink(), kafka.deadLetterSink());
@@ -291,6 +303,8 @@ public final class ClassificationJob {
 
     /** Exit code of a bad command line (bad flag, value or model), as picocli and the other CLIs use. */
     static final int EXIT_USAGE = 2;
+    /** Exit code when Kafka cannot be reached or would refuse what the job writes (the preflight). */
+    static final int EXIT_KAFKA = 1;
 
     public static void main(String[] args) throws Exception {
         int exit = run(args, System.out, System.err, job -> {
@@ -324,6 +338,9 @@ public final class ClassificationJob {
         } catch (IllegalArgumentException e) {
             err.println("flink-vision: " + e.getMessage() + " (--help lists the settings)");
             return EXIT_USAGE;
+        } catch (KafkaPreflight.PreflightException e) {
+            err.println("flink-vision: " + e.getMessage());
+            return EXIT_KAFKA;
         }
         launcher.launch(job);
         return 0;

@@ -44,8 +44,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class FramePublisher {
     public static final String DEFAULT_TOPIC = "frames";
     public static final String DEFAULT_STREAM_PREFIX = "cam-";
-    /** Largest record the producer sends: a 4K JPEG frame fits. */
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /**
+     * Largest record the producer sends: the job's default {@code --max-frame-bytes} (8 MiB; a 4K JPEG
+     * frame fits), so that by default nothing is published that the job would refuse as TOO_LARGE.
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     /** Capture-time step when publishing as fast as possible (fps 0): 25 fps of event time. */
     public static final Duration DEFAULT_UNPACED_FRAME_INTERVAL = Duration.ofMillis(40);
 
@@ -412,7 +415,7 @@ public final class FramePublisher {
             return this;
         }
 
-        /** Largest record (max.request.size); default 16 MiB. */
+        /** Largest record (max.request.size); default 8 MiB, the job's default --max-frame-bytes. */
         public Builder maxRequestBytes(int maxRequestBytes) {
             this.maxRequestBytes = maxRequestBytes;
             return this;

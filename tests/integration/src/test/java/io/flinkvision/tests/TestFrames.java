@@ -45,12 +45,18 @@ final class TestFrames {
     }
 
     /**
-     * Capture time of the {@code sequence}-th record of a stream: 40 ms apart (25 fps), in a fixed past
-     * so windows are deterministic. Records that are not frames carry it as their Kafka timestamp, as a
+     * Start of the test run's event time: the last full hour an hour ago, so that windows align the
+     * same way in every run, and recent enough for the job's --max-frame-age (7 days by default).
+     */
+    static final long BASE_MILLIS = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+
+    /**
+     * Capture time of the {@code sequence}-th record of a stream: 40 ms apart (25 fps) from
+     * {@link #BASE_MILLIS}. Records that are not frames carry it as their Kafka timestamp, as a
      * camera's publisher would, so they share the frames' event-time clock.
      */
     static long captureMillis(long sequence) {
-        return 1_700_000_000_000L + sequence * 40;
+        return BASE_MILLIS + sequence * 40;
     }
 
     static Frame frame(String streamId, long sequence, FrameEncoding encoding, int width, int height, byte[] payload) {

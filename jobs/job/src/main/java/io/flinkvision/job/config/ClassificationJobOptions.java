@@ -56,7 +56,27 @@ public final class ClassificationJobOptions {
                             + " (15 min by default) and above the checkpoint interval.");
     public static final ConfigOption<Integer> MAX_FRAME_BYTES = key("max-frame-bytes").intType()
             .defaultValue(8 * 1024 * 1024).withDescription(
-                    "Largest Kafka record the job reads or writes (fetch and request sizes).");
+                    "Largest Kafka record the job reads or writes (fetch and request sizes). A larger frames"
+                            + " record is dead-lettered as TOO_LARGE.");
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_BYTES = key("dead-letter-max-bytes").intType()
+            .noDefaultValue().withDescription(
+                    "Most bytes of the original record a dead letter carries; a longer one carries a prefix and"
+                            + " truncated=true (its source topic/partition/offset say where the rest is). Default:"
+                            + " the producers' max.request.size (--max-frame-bytes) less 64 KiB, so that every"
+                            + " dead letter can be written.");
+    public static final ConfigOption<Duration> MAX_FRAME_AGE = key("max-frame-age").durationType()
+            .defaultValue(Duration.ofDays(7)).withDescription(
+                    "A frame captured longer ago than this (by the wall clock when it is read) is dead-lettered"
+                            + " as INVALID_TIMESTAMP; 7 days is Kafka's default retention, beyond which its outputs"
+                            + " would be deleted on arrival.");
+    public static final ConfigOption<Duration> MAX_CLOCK_SKEW = key("max-clock-skew").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription(
+                    "A frame whose capture time is further ahead of the wall clock than this is dead-lettered as"
+                            + " INVALID_TIMESTAMP: it would move the watermark and make the frames behind it late.");
+    public static final ConfigOption<Boolean> PREFLIGHT = key("preflight").booleanType().defaultValue(true)
+            .withDescription("At start, check with the Kafka admin client that the output topics take the"
+                    + " largest records the job writes (max.message.bytes) and that the transaction timeout is"
+                    + " within the broker's transaction.max.timeout.ms; fail with what to change if not.");
 
     // ---- Task
     public static final ConfigOption<JobTask> TASK = key("task").enumType(JobTask.class)

@@ -5,37 +5,62 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
+import io.flinkvision.schemas.ReasonCode;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-/** Frames-topic records become envelopes; bytes that are not a Frame never throw. */
+/** Frames-topic records become envelopes; a record that is not a usable frame never throws and says why. */
 class FrameEnvelopeDeserializerTest {
-    private final FrameEnvelopeDeserializer deserializer = new FrameEnvelopeDeserializer();
+    private static final long NOW = 1_800_000_000_000L;
+    private static final int MAX_BYTES = 64 * 1024;
+    private static final FrameAdmission ADMISSION = new FrameAdmission(MAX_BYTES, Duration.ofHours(1),
+            Duration.ofSeconds(10), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+    private static final AvroCodec<Frame> CODEC = AvroCodec.of(Frame.class);
+
+    private final FrameEnvelopeDeserializer deserializer = new FrameEnvelopeDeserializer(ADMISSION);
 
     private static ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {
-        return new ConsumerRecord<>("frames", 3, 42L, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        return record(key, value, NOW - 5);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String key, byte[] value, long timestamp) {
+        return new ConsumerRecord<>("frames", 3, 42L, timestamp, TimestampType.CREATE_TIME,
+                -1, -1, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(),
+                Optional.empty());
+    }
+
+    private static Frame frame(String streamId, long captureMillis, int payloadBytes) {
+        return Frame.newBuilder().setStreamId(streamId).setSequence(9)
+                .setCaptureTime(Instant.ofEpochMilli(captureMillis)).setEncoding(FrameEncoding.JPEG)
+                .setWidth(0).setHeight(0).setPayload(ByteBuffer.wrap(new byte[payloadBytes])).setAttributes(Map.of())
+                .build();
     }
 
     @Test
     void aValidFrameKeepsItsSourcePosition() {
-        Frame frame = Frame.newBuilder().setStreamId("cam-7").setSequence(9)
-                .setCaptureTime(Instant.ofEpochMilli(123_456)).setEncoding(FrameEncoding.JPEG)
-                .setWidth(0).setHeight(0).setPayload(ByteBuffer.wrap(new byte[] {1, 2})).setAttributes(Map.of())
-                .build();
-        FrameEnvelope envelope = deserializer.toEnvelope(record("cam-7", AvroCodec.of(Frame.class).encode(frame)));
+        Frame frame = frame("cam-7", NOW - 1_000, 2);
+        FrameEnvelope envelope = deserializer.toEnvelope(record("cam-7", CODEC.encode(frame)));
 
         assertThat(envelope.getFrame()).isEqualTo(frame);
         assertThat(envelope.getSourceTopic()).isEqualTo("frames");
         assertThat(envelope.getSourcePartition()).isEqualTo(3);
         assertThat(envelope.getSourceOffset()).isEqualTo(42L);
         assertThat(envelope.getKafkaKey()).isEqualTo("cam-7");
+        assertThat(envelope.getKafkaTimestamp()).isEqualTo(NOW - 5);
         assertThat(envelope.getError()).isNull();
+        assertThat(envelope.getErrorReason()).isNull();
     }
 
     @Test
@@ -45,10 +70,9 @@ class FrameEnvelopeDeserializerTest {
             byte[] garbage = new byte[1 + random.nextInt(300)];
             random.nextBytes(garbage);
             FrameEnvelope envelope = deserializer.toEnvelope(record("cam-1", garbage));
-            if (envelope.getFrame() != null) {
-                continue; // a few random byte strings are, by chance, valid tiny Frames
-            }
+            assertThat(envelope.getFrame()).isNull();
             assertThat(envelope.getError()).startsWith("record value is not an Avro Frame");
+            assertThat(envelope.getErrorReason()).isEqualTo(ReasonCode.NOT_A_FRAME);
             assertThat(envelope.getRawBytes().array()).isEqualTo(garbage);
             assertThat(envelope.getKafkaKey()).isEqualTo("cam-1");
         }
@@ -56,14 +80,72 @@ class FrameEnvelopeDeserializerTest {
 
     @Test
     void anEmptyOrNullValueIsNotAFrame() {
-        assertThat(deserializer.toEnvelope(record(null, new byte[0])).getError()).contains("empty");
-        assertThat(deserializer.toEnvelope(record(null, null)).getError()).contains("empty");
+        for (byte[] value : new byte[][] {new byte[0], null}) {
+            FrameEnvelope envelope = deserializer.toEnvelope(record(null, value));
+            assertThat(envelope.getError()).contains("empty");
+            assertThat(envelope.getErrorReason()).isEqualTo(ReasonCode.NOT_A_FRAME);
+        }
     }
 
     @Test
     void textIsNotAFrame() {
         FrameEnvelope envelope = deserializer.toEnvelope(record("k", "hello, world".getBytes(StandardCharsets.UTF_8)));
         assertThat(envelope.getFrame()).isNull();
-        assertThat(envelope.getError()).isNotBlank();
+        assertThat(envelope.getErrorReason()).isEqualTo(ReasonCode.NOT_A_FRAME);
+    }
+
+    @Test
+    void aValueOverTheRecordLimitIsTooLargeAndNotDecoded() {
+        byte[] value = CODEC.encode(frame("cam-1", NOW, MAX_BYTES));
+        FrameEnvelope envelope = deserializer.toEnvelope(record("cam-1", value));
+        assertThat(envelope.getFrame()).isNull();
+        assertThat(envelope.getErrorReason()).isEqualTo(ReasonCode.TOO_LARGE);
+        assertThat(envelope.getError()).contains(Integer.toString(value.length)).contains("--max-frame-bytes");
+        assertThat(envelope.getRawBytes().remaining()).isEqualTo(value.length);
+
+        byte[] justFits = CODEC.encode(frame("cam-1", NOW, MAX_BYTES - 64));
+        assertThat(justFits.length).isLessThanOrEqualTo(MAX_BYTES);
+        assertThat(deserializer.toEnvelope(record("cam-1", justFits)).getFrame()).isNotNull();
+    }
+
+    @Test
+    void captureTimesOutsideTheWindowAreInvalidTimestampsAndNeverReachTheEnvelopesEventTime() {
+        long[] bad = {-1L, Long.MIN_VALUE, NOW - Duration.ofHours(1).toMillis() - 1, NOW + 10_001, Long.MAX_VALUE};
+        for (long captureMillis : bad) {
+            FrameEnvelope envelope = deserializer.toEnvelope(record("cam-2", CODEC.encode(frame("cam-2", captureMillis, 4))));
+            assertThat(envelope.getFrame()).as("capture time %d", captureMillis).isNull();
+            assertThat(envelope.getErrorReason()).as("capture time %d", captureMillis).isEqualTo(ReasonCode.INVALID_TIMESTAMP);
+            assertThat(envelope.getError()).contains("cam-2").contains(Long.toString(captureMillis));
+        }
+        long[] good = {NOW - Duration.ofHours(1).toMillis(), NOW, NOW + 10_000};
+        for (long captureMillis : good) {
+            assertThat(deserializer.toEnvelope(record("cam-2", CODEC.encode(frame("cam-2", captureMillis, 4)))).getFrame())
+                    .as("capture time %d", captureMillis).isNotNull();
+        }
+    }
+
+    @Test
+    void aKafkaTimestampOutsideTheWindowIsReplacedByTheTimeOfReading() {
+        byte[] garbage = "garbage".getBytes(StandardCharsets.UTF_8);
+        assertThat(deserializer.toEnvelope(record("k", garbage, -1L)).getKafkaTimestamp()).isEqualTo(NOW);
+        assertThat(deserializer.toEnvelope(record("k", garbage, NOW + 3_600_000)).getKafkaTimestamp()).isEqualTo(NOW);
+        assertThat(deserializer.toEnvelope(record("k", garbage, NOW - 1_000)).getKafkaTimestamp()).isEqualTo(NOW - 1_000);
+    }
+
+    @Test
+    void anEmptyOrOverlongStreamIdIsAnInvalidFrame() {
+        for (String streamId : new String[] {"", "x".repeat(FrameAdmission.MAX_STREAM_ID_CHARS + 1)}) {
+            FrameEnvelope envelope = deserializer.toEnvelope(record("k", CODEC.encode(frame(streamId, NOW, 4))));
+            assertThat(envelope.getFrame()).isNull();
+            assertThat(envelope.getErrorReason()).isEqualTo(ReasonCode.INVALID_FRAME);
+        }
+        String longest = "y".repeat(FrameAdmission.MAX_STREAM_ID_CHARS);
+        assertThat(deserializer.toEnvelope(record("k", CODEC.encode(frame(longest, NOW, 4)))).getFrame()).isNotNull();
+    }
+
+    @Test
+    void aHugeKeyIsCutBeforeItTravelsOn() {
+        FrameEnvelope envelope = deserializer.toEnvelope(record("k".repeat(1_000_000), new byte[] {1}));
+        assertThat(envelope.getKafkaKey().length()).isLessThanOrEqualTo(FrameAdmission.MAX_STREAM_ID_CHARS * 4);
     }
 }

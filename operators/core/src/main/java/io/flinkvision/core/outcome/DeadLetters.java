@@ -32,6 +32,7 @@ public final class DeadLetters {
      */
     public static DeadLetter of(FrameEnvelope envelope, ReasonCode reason, String message, Instant failedTime) {
         Frame frame = envelope.getFrame();
+        ByteBuffer original = originalBytes(envelope);
         return DeadLetter.newBuilder()
                 .setSourceTopic(envelope.getSourceTopic())
                 .setSourcePartition(envelope.getSourcePartition())
@@ -41,9 +42,61 @@ public final class DeadLetters {
                 .setEventTime(frame != null ? frame.getCaptureTime() : Instant.ofEpochMilli(envelope.getKafkaTimestamp()))
                 .setReason(reason != null ? reason : ReasonCode.UNKNOWN)
                 .setMessage(message != null ? message : String.valueOf(reason))
-                .setOriginalBytes(originalBytes(envelope))
+                .setOriginalBytes(original)
+                .setOriginalSize(original.remaining())
                 .setFailedTime(failedTime)
                 .build();
+    }
+
+    /** Longest message a dead letter keeps, in chars (a message built from an exception can be any size). */
+    public static final int MAX_MESSAGE_CHARS = 2000;
+    /** Longest stream id a dead letter keeps, in chars (it is also the record key). */
+    public static final int MAX_STREAM_ID_CHARS = 512;
+    /**
+     * What a dead letter may take besides its original bytes, with room to spare: the capped message
+     * and stream id (at most 4 UTF-8 bytes per char, the stream id twice: value and key), the topic
+     * name (at most 249 chars), the other fields, the single-object header and Kafka's record and
+     * batch overhead come to under 16 KiB; the rest is headroom.
+     */
+    public static final int HEADROOM_BYTES = 64 * 1024;
+
+    /**
+     * The dead letter made to fit a size budget, so that writing it cannot fail for its size: at most
+     * {@code maxOriginalBytes} of the original record value (a prefix, with {@code truncated} set and
+     * {@code originalSize} the whole length; the source topic/partition/offset say where the rest is
+     * while the topic retains it), the message cut to {@link #MAX_MESSAGE_CHARS} and the stream id to
+     * {@link #MAX_STREAM_ID_CHARS}. A record of at most {@code maxOriginalBytes + HEADROOM_BYTES}
+     * bytes. Returns {@code deadLetter} itself when it already fits.
+     */
+    public static DeadLetter withinBudget(DeadLetter deadLetter, int maxOriginalBytes) {
+        if (maxOriginalBytes < 0) {
+            throw new IllegalArgumentException("maxOriginalBytes must not be negative: " + maxOriginalBytes);
+        }
+        ByteBuffer original = deadLetter.getOriginalBytes();
+        String message = deadLetter.getMessage();
+        String streamId = deadLetter.getStreamId();
+        boolean bytesFit = original.remaining() <= maxOriginalBytes;
+        boolean messageFits = message.length() <= MAX_MESSAGE_CHARS;
+        boolean streamIdFits = streamId == null || streamId.length() <= MAX_STREAM_ID_CHARS;
+        if (bytesFit && messageFits && streamIdFits) {
+            return deadLetter;
+        }
+        DeadLetter.Builder fitted = DeadLetter.newBuilder(deadLetter);
+        if (!bytesFit) {
+            ByteBuffer prefix = original.duplicate();
+            prefix.limit(prefix.position() + maxOriginalBytes);
+            fitted.setOriginalBytes(prefix.slice())
+                    .setTruncated(true)
+                    .setOriginalSize(deadLetter.getOriginalSize() >= 0 ? deadLetter.getOriginalSize() : original.remaining());
+        }
+        if (!messageFits) {
+            String more = "... (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
+            fitted.setMessage(message.substring(0, MAX_MESSAGE_CHARS - more.length()) + more);
+        }
+        if (!streamIdFits) {
+            fitted.setStreamId(streamId.substring(0, MAX_STREAM_ID_CHARS));
+        }
+        return fitted.build();
     }
 
     /**
@@ -84,6 +137,7 @@ public final class DeadLetters {
                 .setReason(ReasonCode.UNKNOWN)
                 .setMessage("malformed FrameOutcome: neither labelled nor deadLetter set")
                 .setOriginalBytes(ByteBuffer.allocate(0))
+                .setOriginalSize(0)
                 .setFailedTime(now)
                 .build();
     }

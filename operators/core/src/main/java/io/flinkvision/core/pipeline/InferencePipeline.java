@@ -142,7 +142,8 @@ public final class InferencePipeline implements AutoCloseable {
         Frame frame = envelope.getFrame();
         if (envelope.getError() != null || frame == null) {
             String why = envelope.getError() != null ? envelope.getError() : "the record holds no frame";
-            outcomes.deadLetter(envelope, result, ReasonCode.NOT_A_FRAME, why);
+            ReasonCode reason = envelope.getErrorReason() != null ? envelope.getErrorReason() : ReasonCode.NOT_A_FRAME;
+            outcomes.deadLetter(envelope, result, reason, why);
             return result;
         }
         long bytes = frame.getPayload() == null ? 0 : frame.getPayload().remaining();

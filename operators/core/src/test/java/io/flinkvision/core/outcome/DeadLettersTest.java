@@ -37,6 +37,8 @@ class DeadLettersTest {
         assertThat(dead.getSourceOffset()).isEqualTo(104);
         assertThat(dead.getFailedTime()).isEqualTo(FAILED);
         assertThat(AvroCodec.of(Frame.class).decode(bytes(dead.getOriginalBytes()))).isEqualTo(Frames.frame(4));
+        assertThat(dead.getOriginalSize()).isEqualTo(AvroCodec.of(Frame.class).encode(Frames.frame(4)).length);
+        assertThat(dead.getTruncated()).isFalse();
     }
 
     @Test
@@ -120,5 +122,40 @@ class DeadLettersTest {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
+    }
+    @Test
+    void aDeadLetterOverItsBudgetKeepsAPrefixAndSaysItWasTruncated() throws IOException {
+        byte[] value = new byte[10_000];
+        new java.util.Random(3).nextBytes(value);
+        DeadLetter full = DeadLetters.of(Frames.notAFrame(3, "cam-7", value), ReasonCode.TOO_MANY_PIXELS, "65000x65000", FAILED);
+        assertThat(full.getOriginalSize()).isEqualTo(value.length);
+        assertThat(full.getTruncated()).isFalse();
+
+        DeadLetter fitted = DeadLetters.withinBudget(full, 1_000);
+        assertThat(fitted.getTruncated()).isTrue();
+        assertThat(fitted.getOriginalSize()).isEqualTo(value.length);
+        assertThat(bytes(fitted.getOriginalBytes())).isEqualTo(java.util.Arrays.copyOf(value, 1_000));
+        assertThat(fitted.getSourceTopic()).isEqualTo(full.getSourceTopic());
+        assertThat(fitted.getSourcePartition()).isEqualTo(full.getSourcePartition());
+        assertThat(fitted.getSourceOffset()).isEqualTo(full.getSourceOffset());
+        assertThat(fitted.getReason()).isEqualTo(ReasonCode.TOO_MANY_PIXELS);
+        // The budget bounds the encoded record: the original's share plus at most the headroom.
+        assertThat(AvroCodec.of(DeadLetter.class).encode(fitted).length).isLessThanOrEqualTo(1_000 + DeadLetters.HEADROOM_BYTES);
+
+        assertThat(DeadLetters.withinBudget(full, value.length)).isSameAs(full);
+        assertThat(DeadLetters.withinBudget(full, 0).getOriginalBytes().remaining()).isZero();
+        assertThatThrownBy(() -> DeadLetters.withinBudget(full, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHugeMessageAndStreamIdAreCutToTheirCaps() {
+        String huge = "\u00e9".repeat(1_000_000);
+        DeadLetter full = DeadLetters.of(Frames.notAFrame(3, huge, new byte[] {1}), ReasonCode.NOT_A_FRAME, huge, FAILED);
+        DeadLetter fitted = DeadLetters.withinBudget(full, 1_000);
+        assertThat(fitted.getMessage()).hasSize(DeadLetters.MAX_MESSAGE_CHARS).endsWith("more characters)");
+        assertThat(fitted.getStreamId()).hasSize(DeadLetters.MAX_STREAM_ID_CHARS);
+        assertThat(fitted.getTruncated()).isFalse();
+        // Even at 2 UTF-8 bytes per char the whole letter stays within the headroom.
+        assertThat(AvroCodec.of(DeadLetter.class).encode(fitted).length).isLessThan(DeadLetters.HEADROOM_BYTES);
     }
 }
