@@ -62,8 +62,18 @@ class ClassificationJobCommandLineTest {
     /** In application mode main() runs on the JobManager, which need not have the models. */
     @Test
     void aModelNotReadableHereIsLeftToTheTaskManagers() throws Exception {
-        assertThat(run("--model", "/only/on/taskmanagers/b0.onnx")).isZero();
+        assertThat(run("--model", "/only/on/taskmanagers/b0.onnx", "--preflight", "false")).isZero();
         assertThat(launched).singleElement().extracting(ClassificationJob::modelName).isEqualTo("b0");
         assertThat(err.size()).isZero();
+    }
+
+    @Test
+    void aKafkaThatCannotBeAskedFailsThePreflightWithOneAndSaysHowToSkipIt() throws Exception {
+        assertThat(run("--model", "/only/on/taskmanagers/b0.onnx", "--bootstrap-servers", "no-such-host.invalid:9092"))
+                .isEqualTo(ClassificationJob.EXIT_KAFKA).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("flink-vision: cannot connect to Kafka at no-such-host.invalid:9092")
+                .contains("--preflight false");
+        assertThat(launched).isEmpty();
     }
 }

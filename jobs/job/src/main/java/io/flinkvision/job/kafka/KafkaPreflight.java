@@ -52,7 +52,7 @@ public final class KafkaPreflight {
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(millis, 30_000)));
         String servers = props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         List<String> problems = new ArrayList<>();
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = createAdmin(props, servers)) {
             Set<String> existing = get(admin.listTopics().names(), servers);
             Node broker = get(admin.describeCluster().nodes(), servers).stream().findFirst()
                     .orElseThrow(() -> new PreflightException("Kafka at " + servers + " reports no brokers"));
@@ -104,6 +104,16 @@ public final class KafkaPreflight {
         if (!problems.isEmpty()) {
             throw new PreflightException("Kafka cannot take what the job writes (--preflight false skips this check):\n  "
                     + String.join("\n  ", problems));
+        }
+    }
+
+    private static Admin createAdmin(Properties props, String servers) {
+        try {
+            return Admin.create(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new PreflightException("cannot connect to Kafka at " + servers + ": " + cause.getMessage()
+                    + " (check --bootstrap-servers and the kafka.* settings; --preflight false skips this check)", e);
         }
     }
 
