@@ -50,7 +50,7 @@ import picocli.CommandLine.Unmatched;
         resourceBundle = "io.flinkvision.demo.version", version = "flink-vision demo ${bundle:flink-vision.version}",
         customSynopsis = "jobs/demo/bin/demo [--input PATH] [--model PATH] [demo flags] [job settings]",
         description = {"An embedded Kafka broker and a local Flink cluster in this JVM: publishes a video or a folder "
-            + "of images on several streams, runs the classification job and prints what comes out.", "",
+            + "of images on several streams, runs the job (--task classify, detect or detect+classify) and prints what comes out.", "",
             "Demo flags:"})
 public final class Demo implements Callable<Integer> {
     private static final String FRAMES = "frames";
@@ -171,7 +171,13 @@ public final class Demo implements Callable<Integer> {
             kafka.createTopics(2, FRAMES);
             kafka.createTopics(1, LABELLED, SUMMARIES, DEAD_LETTERS);
 
-            DemoModel model = DemoModel.choose(userSettings, generatedModel, System.getenv(ModelConfiguration.MODEL_ENV));
+            DemoModel model;
+            try {
+                model = DemoModel.choose(userSettings, generatedModel, System.getenv(ModelConfiguration.MODEL_ENV));
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
+                return 2;
+            }
             if (model.note() != null) {
                 System.out.println(model.note());
             }
@@ -184,8 +190,12 @@ public final class Demo implements Callable<Integer> {
                 return 2;
             }
             Path modelFile = Path.of(job.model().modelPath());
-            System.out.println("model " + job.model().name() + " (" + modelFile + ", sha256 "
+            System.out.println(job.task() + " with model " + job.model().name() + " (" + modelFile + ", sha256 "
                     + job.model().sha256().substring(0, 12) + "...)");
+            if (job.secondaryModel() != null) {
+                System.out.println("boxes classified by " + job.secondaryModel().name() + " ("
+                        + job.secondaryModel().modelPath() + ")");
+            }
             if (DemoModel.isRandomWeightDefault(modelFile)) {
                 System.out.println("note: this EfficientNet-B0 has random weights, so its labels are meaningless; "
                         + "--model PATH takes a trained model");

@@ -56,6 +56,34 @@ class DemoModelTest {
     }
 
     @Test
+    void detectionRunsTheSharedStandInAndDetectThenClassifyAddsTheSqueezeNet() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("shared/models"));
+        for (String file : new String[] {SharedData.DETECTOR_STAND_IN_FILE, SharedData.COCO_LABELS_FILE,
+                SharedData.PRETRAINED_STAND_IN_FILE, SharedData.LABELS_FILE}) {
+            Files.writeString(models.resolve(file), "not read here");
+        }
+        System.setProperty(SharedData.PROPERTY, dir.resolve("shared").toString());
+
+        DemoModel detect = DemoModel.choose(Map.of("task", "detect"), false, null);
+        assertThat(detect.jobSettings()).containsExactly(
+                Map.entry("model", models.resolve(SharedData.DETECTOR_STAND_IN_FILE).toString()),
+                Map.entry("labels", models.resolve(SharedData.COCO_LABELS_FILE).toString()));
+        assertThat(detect.note()).contains("YOLOX-nano");
+
+        DemoModel both = DemoModel.choose(Map.of("task", "detect+classify", "model", "/m/det.onnx"), false, null);
+        assertThat(both.jobSettings()).containsExactly(
+                Map.entry("secondary-model", models.resolve(SharedData.PRETRAINED_STAND_IN_FILE).toString()),
+                Map.entry("secondary-labels", models.resolve(SharedData.LABELS_FILE).toString()));
+    }
+
+    @Test
+    void detectionWithoutTheSharedFolderNeedsAModel() {
+        System.setProperty(SharedData.PROPERTY, dir.resolve("nothing-here").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoModel.choose(Map.of("task", "detect"), false, null))
+                .hasMessageContaining("--model PATH");
+    }
+
+    @Test
     void theModelInTheEnvironmentIsLeftToTheJob() {
         assertThat(DemoModel.choose(Map.of(), false, "/models/from-env.onnx").jobSettings()).isEmpty();
     }
