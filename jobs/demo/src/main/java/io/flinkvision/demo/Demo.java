@@ -59,7 +59,8 @@ public final class Demo implements Callable<Integer> {
     private static final String DEAD_LETTERS = "dead-letters";
     private static final long SYNTHETIC_FRAMES = 100;
     /** Job settings the demo changes unless given: faster checkpoints and windows for a short run. */
-    private static final Map<String, String> JOB_DEFAULTS = Map.of("checkpoint-interval", "2s", "window-size", "5s");
+    private static final Map<String, String> JOB_DEFAULTS = Map.of("checkpoint-interval", "2s", "window-size", "5s",
+            "job-name", "flink-vision-demo"); // its own broker, so one name for every demo run is enough
     private static final String JOB_SETTINGS_SECTION = "jobSettings";
 
     @Option(names = "--input", paramLabel = "PATH",

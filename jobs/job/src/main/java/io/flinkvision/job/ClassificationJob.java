@@ -3,6 +3,8 @@ package io.flinkvision.job;
 import static io.flinkvision.job.config.ClassificationJobOptions.*;
 
 import io.flinkvision.job.config.ClassificationJobOptions;
+import io.flinkvision.job.config.DeliverySettings;
+import io.flinkvision.job.config.InvalidSettingException;
 import io.flinkvision.job.config.ExecutionSettings;
 import io.flinkvision.job.config.JobArguments;
 import io.flinkvision.job.config.JobTask;
@@ -193,7 +195,7 @@ public final class ClassificationJob {
 
     /** "flink-vision classify (model)", "flink-vision detect+classify (detector + classifier)", ... */
     public String jobName() {
-        return "flink-vision " + config.get(TASK) + " (" + modelName() + (secondary != null ? " + " + secondary.name() : "")
+        return DeliverySettings.jobName(config).map(name -> name + ": ").orElse("") + "flink-vision " + config.get(TASK) + " (" + modelName() + (secondary != null ? " + " + secondary.name() : "")
                 + ")";
     }
 
@@ -216,6 +218,10 @@ public final class ClassificationJob {
     public void build(StreamExecutionEnvironment env) {
         trustAvroPackages();
         ExecutionSettings.apply(config, env).forEach(setting -> LOG.info("flink-vision job: {}", setting));
+        // The cluster may have given interval and timeout: check what the job will actually run with.
+        DeliverySettings.checkTransactionTimeout(config,
+                Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()),
+                Duration.ofMillis(env.getCheckpointConfig().getCheckpointTimeout()));
         if (!ExecutionSettings.checkpointing(env)) {
             LOG.warn("flink-vision job: checkpointing is off (no --checkpoint-interval, none on the cluster): the"
                     + " exactly-once sinks commit only when the job ends, and a failure replays from the start");
@@ -342,7 +348,12 @@ public final class ClassificationJob {
             err.println("flink-vision: " + e.getMessage());
             return EXIT_KAFKA;
         }
-        launcher.launch(job);
+        try {
+            launcher.launch(job);
+        } catch (InvalidSettingException e) {
+            err.println("flink-vision: " + e.getMessage() + " (--help lists the settings)");
+            return EXIT_USAGE;
+        }
         return 0;
     }
 }

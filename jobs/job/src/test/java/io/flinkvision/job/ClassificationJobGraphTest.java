@@ -26,7 +26,7 @@ class ClassificationJobGraphTest {
     private ClassificationJob jobWithAModelOnlyTheTaskManagersHave(String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("--model",
                 temp.resolve("mounted-on-taskmanagers-only/b0.onnx").toString(), "--bootstrap-servers", "broker:9092",
-                "--preflight", "false")); // the graph only: no broker to ask
+                "--preflight", "false", "--job-name", "graph-test")); // the graph only: no broker to ask
         args.addAll(List.of(more));
         return ClassificationJob.onKafka(JobArguments.parse(args.toArray(String[]::new), ClassificationJobOptions.class));
     }

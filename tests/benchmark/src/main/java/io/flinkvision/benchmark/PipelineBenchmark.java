@@ -266,7 +266,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     "--preprocess-threads", Integer.toString(preprocessThreads),
                     "--intra-op-threads", Integer.toString(intraOpThreads),
                     "--async-capacity", Integer.toString(asyncCapacity),
-                    "--checkpoint-interval", "2s",
+                    "--checkpoint-interval", "2s", "--job-name", "benchmark",
             }, ClassificationJobOptions.class);
             ClassificationJob job = ClassificationJob.onKafka(args);
             Configuration conf = new Configuration();

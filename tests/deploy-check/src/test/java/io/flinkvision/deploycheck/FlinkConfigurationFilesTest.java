@@ -53,6 +53,8 @@ class FlinkConfigurationFilesTest {
         Configuration job = JobArguments.parse(new String[] {"--config", file.toString()}, ClassificationJobOptions.class)
                 .configuration();
         assertThat(job.getOptional(ClassificationJobOptions.MODEL)).isPresent();
-        assertThat(job.get(ClassificationJobOptions.TRANSACTIONAL_ID_PREFIX)).isEqualTo("flink-vision-prod");
+        // The deployment's name gives its transactional-id prefix and consumer group.
+        assertThat(io.flinkvision.job.config.DeliverySettings.transactionalIdPrefix(job)).isEqualTo("flink-vision-prod");
+        assertThat(io.flinkvision.job.config.DeliverySettings.groupId(job)).isEqualTo("flink-vision-prod");
     }
 }

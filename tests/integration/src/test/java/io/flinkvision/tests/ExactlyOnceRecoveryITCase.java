@@ -55,6 +55,7 @@ class ExactlyOnceRecoveryITCase {
                     "--labelled-topic", "labelled", "--dead-letter-topic", "dead", "--summaries-topic", "summaries",
                     "--model", model.toString(), "--stop-at-latest", "--batch-size", "1",
                     "--window-size", "1s", "--checkpoint-interval", "500ms", "--delivery-guarantee", "exactly-once",
+                    "--job-name", "exactly-once-recovery",
             }, ClassificationJobOptions.class));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             job.build(env);

@@ -59,6 +59,7 @@ class OfflineFallbackITCase {
                     "--bootstrap-servers", kafka.bootstrapServers(), "--frames-topic", "frames",
                     "--labelled-topic", "labelled", "--dead-letter-topic", "dead", "--summaries-topic", "summaries",
                     "--model", model.toString(), "--stop-at-latest", "--window-size", "200ms", "--checkpoint-interval", "1s",
+                    "--job-name", "offline-fallback",
             }, ClassificationJobOptions.class));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             job.build(env);

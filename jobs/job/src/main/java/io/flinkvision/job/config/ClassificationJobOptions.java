@@ -38,22 +38,32 @@ public final class ClassificationJobOptions {
             .defaultValue("window-summaries").withDescription("Topic the Avro WindowSummaries are written to.");
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("dead-letter-topic").stringType()
             .defaultValue("dead-letters").withDescription("Topic the Avro DeadLetters are written to.");
-    public static final ConfigOption<String> GROUP_ID = key("group-id").stringType()
-            .defaultValue("flink-vision").withDescription("Kafka consumer group of the frames source.");
+    public static final ConfigOption<String> JOB_NAME = key("job-name").stringType().noDefaultValue()
+            .withDescription("This deployment's name, unique among the jobs on the same Kafka: the Flink job"
+                    + " name, and the default --group-id and --transactional-id-prefix (two jobs that share a"
+                    + " prefix abort each other's transactions). Required unless both of those are given.");
+    public static final ConfigOption<String> GROUP_ID = key("group-id").stringType().noDefaultValue()
+            .withDescription("Kafka consumer group of the frames source; default: --job-name.");
     public static final ConfigOption<Boolean> STOP_AT_LATEST = key("stop-at-latest").booleanType()
             .defaultValue(false).withDescription(
                     "Read the frames topic up to its end offsets at start, then finish (a bounded run).");
     public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = key("delivery-guarantee")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
             .withDescription("exactly-once (Kafka transactions; read outputs with isolation.level=read_committed)"
-                    + " or AT_LEAST_ONCE.");
+                    + " or at-least-once (duplicates after a restart); none is refused: it loses outcomes.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("transactional-id-prefix").stringType()
-            .defaultValue("flink-vision").withDescription(
-                    "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+            .noDefaultValue().withDescription(
+                    "Prefix of the sinks' Kafka transactional ids, unique per deployment; default: --job-name.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("transaction-timeout").durationType()
-            .defaultValue(Duration.ofMinutes(10)).withDescription(
-                    "Kafka transaction.timeout.ms of the sinks; must be below the broker's transaction.max.timeout.ms"
-                            + " (15 min by default) and above the checkpoint interval.");
+            .defaultValue(Duration.ofMinutes(15)).withDescription(
+                    "Kafka transaction.timeout.ms of the sinks: at most the broker's transaction.max.timeout.ms"
+                            + " (15 min by default; checked at start) and, with exactly-once, more than checkpoint"
+                            + " interval + checkpoint timeout + --expected-restart-time, or Kafka aborts a transaction"
+                            + " that a checkpoint still has to commit.");
+    public static final ConfigOption<Duration> EXPECTED_RESTART_TIME = key("expected-restart-time").durationType()
+            .defaultValue(Duration.ofMinutes(2)).withDescription(
+                    "How long a failover may take before the job runs again (new TaskManager, state restored):"
+                            + " transactions pending at the failure must outlive it to be committed.");
     public static final ConfigOption<Integer> MAX_FRAME_BYTES = key("max-frame-bytes").intType()
             .defaultValue(8 * 1024 * 1024).withDescription(
                     "Largest Kafka record the job reads or writes (fetch and request sizes). A larger frames"

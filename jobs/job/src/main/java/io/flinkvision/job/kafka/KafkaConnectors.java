@@ -5,17 +5,16 @@ import static io.flinkvision.job.config.ClassificationJobOptions.DEAD_LETTER_MAX
 import static io.flinkvision.job.config.ClassificationJobOptions.DEAD_LETTER_TOPIC;
 import static io.flinkvision.job.config.ClassificationJobOptions.DELIVERY_GUARANTEE;
 import static io.flinkvision.job.config.ClassificationJobOptions.FRAMES_TOPIC;
-import static io.flinkvision.job.config.ClassificationJobOptions.GROUP_ID;
 import static io.flinkvision.job.config.ClassificationJobOptions.LABELLED_TOPIC;
 import static io.flinkvision.job.config.ClassificationJobOptions.MAX_CLOCK_SKEW;
 import static io.flinkvision.job.config.ClassificationJobOptions.MAX_FRAME_AGE;
 import static io.flinkvision.job.config.ClassificationJobOptions.MAX_FRAME_BYTES;
 import static io.flinkvision.job.config.ClassificationJobOptions.STOP_AT_LATEST;
 import static io.flinkvision.job.config.ClassificationJobOptions.SUMMARIES_TOPIC;
-import static io.flinkvision.job.config.ClassificationJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.flinkvision.job.config.ClassificationJobOptions.TRANSACTION_TIMEOUT;
 
 import io.flinkvision.core.outcome.DeadLetters;
+import io.flinkvision.job.config.DeliverySettings;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.WindowSummary;
@@ -44,6 +43,7 @@ public final class KafkaConnectors {
     public KafkaConnectors(Configuration config, Properties clientProperties) {
         this.config = config;
         this.clientProperties = clientProperties;
+        DeliverySettings.validate(config);
         deadLetterBudget(); // a budget that cannot fit fails here, before anything starts
     }
 
@@ -132,7 +132,7 @@ public final class KafkaConnectors {
         KafkaSourceBuilder<FrameEnvelope> builder = KafkaSource.<FrameEnvelope>builder()
                 .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
                 .setTopics(config.get(FRAMES_TOPIC))
-                .setGroupId(config.get(GROUP_ID))
+                .setGroupId(DeliverySettings.groupId(config))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new FrameEnvelopeDeserializer(frameAdmission()))
@@ -148,9 +148,18 @@ public final class KafkaConnectors {
                 LabelledFrame::getStreamId, f -> f.getCaptureTime().toEpochMilli());
     }
 
+    /**
+     * Key of a window summary record: {@code <stream id>/<window start, epoch ms>}. A late frame
+     * re-emits its window's summary under the same key, so a compacted topic or a consumer that
+     * upserts by key keeps the latest summary of each (stream, window).
+     */
+    public static String summaryKey(WindowSummary summary) {
+        return summary.getStreamId() + "/" + summary.getWindowStart().toEpochMilli();
+    }
+
     public KafkaSink<WindowSummary> summarySink() {
         return sink(config.get(SUMMARIES_TOPIC), "summaries", WindowSummary.class,
-                WindowSummary::getStreamId, s -> s.getWindowEnd().toEpochMilli() - 1);
+                KafkaConnectors::summaryKey, s -> s.getWindowEnd().toEpochMilli() - 1);
     }
 
     /** Each dead letter is fitted to {@link #deadLetterBudget()} as it is written: it always fits a request. */
@@ -180,7 +189,7 @@ public final class KafkaConnectors {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 // Each sink needs its own prefix: transactional ids must not collide across sinks.
-                .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + idSuffix)
+                .setTransactionalIdPrefix(DeliverySettings.transactionalIdPrefix(config) + "-" + idSuffix)
                 .build();
     }
 }
