@@ -5,7 +5,9 @@ import io.flinkvision.core.pipeline.PipelineListener;
 import io.flinkvision.core.runtime.DevicePlacement;
 import io.flinkvision.schemas.ReasonCode;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -36,6 +38,10 @@ public final class InferenceMetrics implements PipelineListener {
     static final String DETECTIONS_PER_FRAME = "detectionsPerFrame";
     static final String NMS_MICROS = "nmsMicros";
     static final String SECONDARY_PER_FRAME = "secondaryClassificationsPerFrame";
+    /** Key of the group whose value is the device, so reporters that take numbers only (Prometheus) still show it. */
+    static final String DEVICE_NAME_GROUP = "deviceName";
+    /** 1 under {@code deviceName=<device>} while batches run there, else 0: {@code ..._deviceName_inferenceDevice{deviceName="cpu"} 1}. */
+    static final String INFERENCE_DEVICE = "inferenceDevice";
     /** Samples kept per histogram: enough for stable percentiles, small enough to copy per report. */
     private static final int HISTOGRAM_WINDOW = 1_000;
 
@@ -54,6 +60,7 @@ public final class InferenceMetrics implements PipelineListener {
     private volatile String device = "unknown";
     private volatile int fellBackToCpu;
     private boolean deviceGaugesRegistered;
+    private final Set<String> deviceNamesRegistered = new HashSet<>();
     /** Null for a classifier. */
     private final Histogram detectionsPerFrame;
     private final Histogram nmsMicros;
@@ -105,6 +112,18 @@ public final class InferenceMetrics implements PipelineListener {
             group.gauge(DEVICE, (Gauge<String>) () -> device);
             group.gauge(FELL_BACK_TO_CPU, (Gauge<Integer>) () -> fellBackToCpu);
         }
+        registerDeviceName(device);
+    }
+
+    /**
+     * The device as a label, for reporters that export numbers only: one gauge per device this operator
+     * has run on, 1 for the current one.
+     */
+    private synchronized void registerDeviceName(String name) {
+        if (deviceNamesRegistered.add(name)) {
+            group.addGroup(DEVICE_NAME_GROUP, name).gauge(INFERENCE_DEVICE,
+                    (Gauge<Integer>) () -> name.equals(device) ? 1 : 0);
+        }
     }
 
     @Override
@@ -119,6 +138,7 @@ public final class InferenceMetrics implements PipelineListener {
         if (replacement != null) {
             device = replacement;
             fellBackToCpu = 1;
+            registerDeviceName(replacement);
         }
     }
 

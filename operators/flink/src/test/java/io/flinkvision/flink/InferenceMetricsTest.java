@@ -49,6 +49,8 @@ class InferenceMetricsTest {
 
         assertThat(group.gaugeValue("device")).isEqualTo("cuda:1");
         assertThat(group.gaugeValue("fellBackToCpu")).isEqualTo(0);
+        // Numeric, with the device as the group's value: what a Prometheus label can show.
+        assertThat(group.gaugeValue("deviceName.cuda:1.inferenceDevice")).isEqualTo(1);
     }
 
     @Test

@@ -181,8 +181,16 @@ public final class FlinkRestClient {
      * @throws IllegalStateException if the savepoint fails or does not complete within {@code timeout}
      */
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) {
+        return stopWithSavepoint(jobId, targetDirectory, false, timeout);
+    }
+
+    /**
+     * {@link #stopWithSavepoint(String, String, Duration)}, optionally draining: with {@code drain} the
+     * sources send MAX_WATERMARK before the savepoint, so every event-time window fires (the job ends).
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory, boolean drain, Duration timeout) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("drain", false);
+        body.put("drain", drain);
         if (targetDirectory != null) {
             body.put("targetDirectory", targetDirectory);
         }
@@ -202,6 +210,22 @@ public final class FlinkRestClient {
             JavaProcess.sleep(POLL_MILLIS);
         }
         throw new IllegalStateException("stop-with-savepoint of " + jobId + " not complete within " + timeout);
+    }
+
+    /**
+     * {@code GET /jobs/:jobid/checkpoints}: the id of the checkpoint or savepoint the job last restored
+     * from (after a failover, or at a start from a savepoint), or -1 when it has not restored.
+     */
+    public long latestRestoredCheckpointId(String jobId) {
+        JsonNode restored = send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/checkpoints")).GET(),
+                "checkpoints of " + jobId).path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull() ? -1 : restored.path("id").asLong(-1);
+    }
+
+    /** {@code GET /jobs/:jobid/checkpoints}: how many checkpoints of the job completed. */
+    public long completedCheckpoints(String jobId) {
+        return send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/checkpoints")).GET(), "checkpoints of " + jobId)
+                .path("counts").path("completed").asLong();
     }
 
     /** {@code PATCH /jobs/:jobid?mode=cancel}: asks the job to cancel (it reaches CANCELED later). */
