@@ -204,11 +204,7 @@ public final class ClassificationJob {
         if (model != null) {
             return model.name();
         }
-        return config.getOptional(MODEL_NAME).orElseGet(() -> {
-            String path = ModelConfiguration.modelUri(config).getPath();
-            String file = path == null ? "model" : path.substring(path.lastIndexOf('/') + 1);
-            return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
-        });
+        return config.getOptional(MODEL_NAME).orElseGet(() -> ModelConfiguration.nameOf(ModelConfiguration.modelUri(config)));
     }
 
     /**

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
 class ClassificationClusterITCase {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final int STREAMS = 3;
-    private static final double FPS_PER_STREAM = 2;
+    private static final double FPS_PER_STREAM = 1.5;
     private static final int BAD_PER_STREAM = 3;
     private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
 
@@ -77,7 +77,10 @@ class ClassificationClusterITCase {
             List<String> args = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--frames-topic", "frames",
                     "--labelled-topic", "labelled", "--dead-letter-topic", "dead", "--summaries-topic", "summaries",
                     "--model", model.toUri().toString(), "--model-sha256", sha256(model),
-                    "--window-size", "2s", "--idleness", "2s", "--transactional-id-prefix", "cluster-it");
+                    // Idleness well above any stall here: a partition held back by backpressure (the backlog
+                    // after each restart) must not be declared idle, or its frames come late to their windows
+                    // (counted as lateOutcomes, not summarised) and the windows would not add up.
+                    "--window-size", "2s", "--idleness", "30s", "--transactional-id-prefix", "cluster-it");
 
             FramePublisher publisher = FramePublisher.builder().bootstrapServers(kafka.bootstrapServers())
                     .topic("frames").source(new SyntheticSource(160, 120, 7, SyntheticSource.UNBOUNDED, 0.8f))
@@ -100,7 +103,7 @@ class ClassificationClusterITCase {
                         "flink-vision job: parallelism 1 (source: cluster)",
                         "flink-vision job: checkpoint-interval PT1S (source: cluster)",
                         "flink-vision job: max-parallelism 128 (source: default)");
-                assertThat(out.pollUntil(r -> r.outcomes() >= 20, TIMEOUT)).as("committed output before the kill").isTrue();
+                assertThat(out.pollUntil(r -> r.outcomes() >= 15, TIMEOUT)).as("committed output before the kill").isTrue();
 
                 // ---- 2. Prometheus on the TaskManager running inference: the pipeline's own metrics, moving.
                 TaskManager victim = cluster.taskManager(rest.taskManagersRunning(job).get(0));
@@ -122,7 +125,7 @@ class ClassificationClusterITCase {
                 awaitRecovered(rest, job);
                 long recoveryMillis = millisSince(killNanos);
                 TaskManager replacement = replacing.get(2, TimeUnit.MINUTES);
-                assertThat(out.pollUntil(r -> r.outcomes() >= committedBeforeKill + 20, TIMEOUT))
+                assertThat(out.pollUntil(r -> r.outcomes() >= committedBeforeKill + 15, TIMEOUT))
                         .as("committed output after recovery").isTrue();
                 System.out.printf("ClusterITCase: kill -9 of %s with %d outcomes committed; job RUNNING again"
                         + " (restored from checkpoint %d) %d ms after the kill%n", victim.resourceId(),

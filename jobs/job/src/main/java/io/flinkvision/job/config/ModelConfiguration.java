@@ -108,10 +108,24 @@ public final class ModelConfiguration {
     /** Fetches the model and labels named by URI in {@code resolved} and builds the spec. */
     static ModelSpec fetchAndBuild(Configuration resolved) throws IOException {
         Path cache = ModelFiles.defaultCacheDirectory();
-        Path model = ModelFiles.localFile(URI.create(resolved.get(MODEL)), resolved.get(MODEL_SHA256), cache);
+        URI uri = URI.create(resolved.get(MODEL));
+        Path model = ModelFiles.localFile(uri, resolved.get(MODEL_SHA256), cache);
         Path labels = resolved.getOptional(LABELS).isPresent()
                 ? ModelFiles.localFile(URI.create(resolved.get(LABELS)), null, cache) : null;
-        return modelSpec(resolved, model, labels);
+        Configuration named = resolved;
+        if (resolved.getOptional(MODEL_NAME).isEmpty() && !"file".equals(uri.getScheme())) {
+            // A cached copy's file name starts with its digest: name the model after its URI instead.
+            named = new Configuration(resolved);
+            named.set(MODEL_NAME, nameOf(uri));
+        }
+        return modelSpec(named, model, labels);
+    }
+
+    /** A model's default name: the file name of its location without {@code .onnx}. */
+    public static String nameOf(URI model) {
+        String path = model.getPath();
+        String file = path == null || path.isEmpty() ? "model" : path.substring(path.lastIndexOf('/') + 1);
+        return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
     }
 
     /**
