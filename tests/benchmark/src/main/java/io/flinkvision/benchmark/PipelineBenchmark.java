@@ -13,6 +13,7 @@ import io.flinkvision.core.runtime.OnnxModelRunner;
 import io.flinkvision.core.pipeline.PipelineSettings;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.core.model.ModelSpec;
+import io.flinkvision.core.model.ModelTask;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.FrameEncoding;
@@ -68,6 +69,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "ONNX model (default: the shared EfficientNet-B0 bncal).")
     Path model;
 
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify",
+            description = "classify, or detect for a detector --model (its boxes decoded and suppressed in (2) and (3);"
+                    + " default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--labels", paramLabel = "PATH",
+            description = "Labels file (default: the shared ImageNet labels; with --task detect the COCO labels).")
+    Path labels;
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "15",
             description = "Timed seconds of (1) and of (2) (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -120,15 +130,23 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         Path modelPath = model != null ? model : SharedData.defaultModel();
-        ModelSpec modelSpec = ModelSpec.builder().modelPath(modelPath).labelsPath(SharedData.labels()).build();
+        boolean detect = task.equals("detect");
+        Path labelsPath = labels != null ? labels : detect ? SharedData.cocoLabels() : SharedData.labels();
+        ModelSpec.Builder builder = ModelSpec.builder().modelPath(modelPath);
+        if (java.nio.file.Files.isRegularFile(labelsPath) && (labels != null || !detect || usesCocoLabels(modelPath))) {
+            builder.labelsPath(labelsPath);
+        } else {
+            labelsPath = null;
+        }
+        ModelSpec modelSpec = builder.task(detect ? ModelTask.DETECTION : ModelTask.CLASSIFICATION).build();
         List<byte[]> jpegs = BenchmarkFrames.jpegs(SharedData.images(), frameSize.width(), frameSize.height());
         PipelineSettings pipeline = new PipelineSettings(batchSize, batchWaitMillis, preprocessThreads,
                 runsInFlight, PipelineSettings.defaults().maxPixels());
         RunnerOptions runnerOptions = RunnerOptions.cpu(intraOpThreads);
 
-        System.out.printf(Locale.ROOT, "benchmark model=%s batch=%d runs_in_flight=%d intra_op_threads=%d "
+        System.out.printf(Locale.ROOT, "benchmark task=%s model=%s batch=%d runs_in_flight=%d intra_op_threads=%d "
                         + "preprocess_threads=%d frames=%s JPEG (%d photos) cores=%d seconds=%d%n",
-                modelSpec.name(), batchSize, runsInFlight, intraOpThreads, preprocessThreads, frameSize,
+                task, modelSpec.name(), batchSize, runsInFlight, intraOpThreads, preprocessThreads, frameSize,
                 jpegs.size(), Runtime.getRuntime().availableProcessors(), seconds);
 
         PixelPathCost pixels = PixelPathTimer.builder().jpegs(jpegs).preprocess(modelSpec.preprocess())
@@ -146,7 +164,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         double inProcess = inProcessPipeline(modelSpec, runnerOptions, pipeline, jpegs);
         System.out.printf(Locale.ROOT, "(2) in-process pipeline        %8.1f frames/s   (2)/(1) = %.2f%n",
                 inProcess, inProcess / rawFps);
-        EndToEnd e2e = endToEnd(modelPath, jpegs);
+        EndToEnd e2e = endToEnd(modelPath, labelsPath, jpegs);
         System.out.printf(Locale.ROOT, "(3) kafka + flink end-to-end   %8.1f frames/s   (3)/(1) = %.2f"
                         + "   [%d frames; job wall %.1f s incl. start-up and final commit]%n",
                 e2e.steadyFps, e2e.steadyFps / rawFps, e2e.frames, e2e.wallSeconds);
@@ -162,6 +180,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         positive(asyncCapacity, "--async-capacity");
         if (batchWaitMillis < 0) {
             throw new ParameterException(spec.commandLine(), "--batch-wait-ms must be >= 0, got " + batchWaitMillis);
+        }
+        if (!task.equals("classify") && !task.equals("detect")) {
+            throw new ParameterException(spec.commandLine(), "--task must be classify or detect, got " + task);
         }
         if (e2eFrames < 2) {
             throw new ParameterException(spec.commandLine(), "--e2e-frames must be >= 2, got " + e2eFrames);
@@ -236,7 +257,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * Publishes the frames first, then runs the bounded job over them with the same batch and thread
      * settings; throughput is frames over the span of their labelled times (start-up excluded).
      */
-    private EndToEnd endToEnd(Path modelPath, List<byte[]> jpegs) throws Exception {
+    /**
+     * Whether a detector scores the 80 COCO classes of the shared labels file (the YOLOX stand-in); the
+     * generated EfficientDets score the reference's 90 and go without labels (class_<n>).
+     */
+    private static boolean usesCocoLabels(Path model) {
+        return model.getFileName().toString().startsWith("yolox");
+    }
+
+    private EndToEnd endToEnd(Path modelPath, Path labelsPath, List<byte[]> jpegs) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(2, "frames");
             kafka.createTopics(1, "labelled", "summaries", "dead");
@@ -254,11 +283,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 }
                 producer.flush();
             }
-            JobArguments args = JobArguments.parse(new String[] {
+            List<String> labelArgs = labelsPath == null ? List.of() : List.of("--labels", labelsPath.toString());
+            List<String> jobArgs = new java.util.ArrayList<>(labelArgs);
+            jobArgs.addAll(List.of("--task", task));
+            jobArgs.addAll(List.of(
                     "--bootstrap-servers", kafka.bootstrapServers(),
                     "--frames-topic", "frames", "--labelled-topic", "labelled",
                     "--summaries-topic", "summaries", "--dead-letter-topic", "dead",
-                    "--model", modelPath.toString(), "--labels", SharedData.labels().toString(), "--stop-at-latest",
+                    "--model", modelPath.toString(), "--stop-at-latest",
                     "--parallelism", "1",
                     "--batch-size", Integer.toString(batchSize),
                     "--batch-wait", batchWaitMillis + "ms",
@@ -266,8 +298,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     "--preprocess-threads", Integer.toString(preprocessThreads),
                     "--intra-op-threads", Integer.toString(intraOpThreads),
                     "--async-capacity", Integer.toString(asyncCapacity),
-                    "--checkpoint-interval", "2s", "--job-name", "benchmark",
-            }, ClassificationJobOptions.class);
+                    "--checkpoint-interval", "2s", "--job-name", "benchmark"));
+            JobArguments args = JobArguments.parse(jobArgs.toArray(String[]::new), ClassificationJobOptions.class);
             ClassificationJob job = ClassificationJob.onKafka(args);
             Configuration conf = new Configuration();
             conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);

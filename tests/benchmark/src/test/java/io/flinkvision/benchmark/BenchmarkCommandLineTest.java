@@ -36,6 +36,10 @@ class BenchmarkCommandLineTest {
         });
         assertThat(execute("--e2e-frames", "1").exitCode()).isEqualTo(2);
         assertThat(execute("--bogus").exitCode()).isEqualTo(2);
+        assertThat(execute("--task", "segment")).satisfies(e -> {
+            assertThat(e.exitCode()).isEqualTo(2);
+            assertThat(e.err()).contains("--task must be classify or detect");
+        });
     }
 
     @Test
