@@ -83,6 +83,11 @@ public final class ClassificationJobOptions {
             .defaultValue(Duration.ofSeconds(10)).withDescription(
                     "A frame whose capture time is further ahead of the wall clock than this is dead-lettered as"
                             + " INVALID_TIMESTAMP: it would move the watermark and make the frames behind it late.");
+    public static final ConfigOption<List<String>> WRITER_SCHEMAS = key("writer-schemas").stringType().asList()
+            .noDefaultValue().withDescription("Frame schema files (.avsc) accepted from producers besides the"
+                    + " versions built into the job (schemas/src/main/avro/history), e.g. a newer compatible one;"
+                    + " each must be readable by the job's Frame schema. Frames naming any other are dead-lettered"
+                    + " as UNKNOWN_SCHEMA.");
     public static final ConfigOption<Boolean> PREFLIGHT = key("preflight").booleanType().defaultValue(true)
             .withDescription("At start, check with the Kafka admin client that the output topics take the"
                     + " largest records the job writes (max.message.bytes) and that the transaction timeout is"

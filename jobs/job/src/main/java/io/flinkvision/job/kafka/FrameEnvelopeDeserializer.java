@@ -3,11 +3,15 @@ package io.flinkvision.job.kafka;
 import io.flinkvision.schemas.AvroCodec;
 import io.flinkvision.schemas.Frame;
 import io.flinkvision.schemas.ReasonCode;
+import io.flinkvision.schemas.SchemaHistory;
+import io.flinkvision.schemas.UnknownSchemaException;
 import io.flinkvision.schemas.internal.FrameEnvelope;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -22,7 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <ul>
  *   <li>TOO_LARGE: the value is longer than {@code --max-frame-bytes} (not decoded);
- *   <li>NOT_A_FRAME: empty, or not an Avro Frame (garbage, truncated, trailing bytes);
+ *   <li>NOT_A_FRAME: empty, or not an Avro Frame (no single-object header, garbage, truncated, trailing bytes);
+ *   <li>UNKNOWN_SCHEMA: a single-object encoded record whose writer schema fingerprint is not in the
+ *       job's {@link SchemaHistory} (nor in {@code --writer-schemas});
  *   <li>INVALID_TIMESTAMP: a Frame whose capture time is negative or outside the {@link FrameAdmission} window;
  *   <li>INVALID_FRAME: a Frame whose stream id is empty or longer than {@link FrameAdmission#MAX_STREAM_ID_CHARS}.
  * </ul>
@@ -35,10 +41,32 @@ public final class FrameEnvelopeDeserializer implements KafkaRecordDeserializati
     private static final long serialVersionUID = 2L;
 
     private final FrameAdmission admission;
+    private final List<String> extraWriterSchemas;
     private transient AvroCodec<Frame> codec;
 
     public FrameEnvelopeDeserializer(FrameAdmission admission) {
+        this(admission, List.of());
+    }
+
+    /**
+     * @param extraWriterSchemas Frame schemas (JSON) accepted besides the built-in history, e.g. a
+     *     newer one producers start to write before the job is rebuilt with it
+     * @throws IllegalArgumentException if one is not a Frame schema the current one can read
+     */
+    public FrameEnvelopeDeserializer(FrameAdmission admission, List<String> extraWriterSchemas) {
         this.admission = admission;
+        this.extraWriterSchemas = List.copyOf(extraWriterSchemas);
+        history(this.extraWriterSchemas); // refuse a bad one now, on the client
+    }
+
+    private static SchemaHistory history(List<String> schemas) {
+        try {
+            return SchemaHistory.builtIn().with(schemas.stream().map(json -> new Schema.Parser().parse(json)).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--writer-schemas: " + e.getMessage(), e);
+        } catch (RuntimeException e) { // SchemaParseException
+            throw new IllegalArgumentException("--writer-schemas: not an Avro schema: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -48,7 +76,7 @@ public final class FrameEnvelopeDeserializer implements KafkaRecordDeserializati
 
     FrameEnvelope toEnvelope(ConsumerRecord<byte[], byte[]> record) {
         if (codec == null) {
-            codec = AvroCodec.of(Frame.class);
+            codec = AvroCodec.of(Frame.class, history(extraWriterSchemas));
         }
         long now = admission.clock().millis();
         FrameEnvelope.Builder envelope = FrameEnvelope.newBuilder()
@@ -68,6 +96,8 @@ public final class FrameEnvelopeDeserializer implements KafkaRecordDeserializati
         Frame frame;
         try {
             frame = codec.decode(value);
+        } catch (UnknownSchemaException e) {
+            return refused(envelope, value, ReasonCode.UNKNOWN_SCHEMA, e.getMessage());
         } catch (IOException | RuntimeException e) {
             // AvroCodec bounds every length by the bytes at hand, so garbage cannot make it allocate.
             return refused(envelope, value, ReasonCode.NOT_A_FRAME, "record value is not an Avro Frame: " + e.getMessage());

@@ -14,6 +14,7 @@ import static io.flinkvision.job.config.ClassificationJobOptions.SUMMARIES_TOPIC
 import static io.flinkvision.job.config.ClassificationJobOptions.TRANSACTION_TIMEOUT;
 
 import io.flinkvision.core.outcome.DeadLetters;
+import io.flinkvision.job.config.ClassificationJobOptions;
 import io.flinkvision.job.config.DeliverySettings;
 import io.flinkvision.schemas.DeadLetter;
 import io.flinkvision.schemas.LabelledFrame;
@@ -116,6 +117,19 @@ public final class KafkaConnectors {
         new KafkaPreflight(admin, timeout).check(topics, transactions ? config.get(TRANSACTION_TIMEOUT) : null);
     }
 
+    /** The contents of the {@code --writer-schemas} files. */
+    List<String> writerSchemas() {
+        List<String> schemas = new java.util.ArrayList<>();
+        for (String file : config.getOptional(ClassificationJobOptions.WRITER_SCHEMAS).orElse(List.of())) {
+            try {
+                schemas.add(java.nio.file.Files.readString(java.nio.file.Path.of(file.strip())));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --writer-schemas file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return schemas;
+    }
+
     /** What the frames source lets through as frames. */
     public FrameAdmission frameAdmission() {
         return FrameAdmission.of(config.get(MAX_FRAME_BYTES), config.get(MAX_FRAME_AGE), config.get(MAX_CLOCK_SKEW));
@@ -135,7 +149,7 @@ public final class KafkaConnectors {
                 .setGroupId(DeliverySettings.groupId(config))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new FrameEnvelopeDeserializer(frameAdmission()))
+                .setDeserializer(new FrameEnvelopeDeserializer(frameAdmission(), writerSchemas()))
                 .setProperties(props);
         if (config.get(STOP_AT_LATEST)) {
             builder.setBounded(OffsetsInitializer.latest());

@@ -148,4 +148,59 @@ class FrameEnvelopeDeserializerTest {
         FrameEnvelope envelope = deserializer.toEnvelope(record("k".repeat(1_000_000), new byte[] {1}));
         assertThat(envelope.getKafkaKey().length()).isLessThanOrEqualTo(FrameAdmission.MAX_STREAM_ID_CHARS * 4);
     }
+
+    /** The Frame schema with one more optional field, and a frame written with it (single-object encoding). */
+    private static byte[] evolvedFrame(org.apache.avro.Schema evolved) throws java.io.IOException {
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(evolved);
+        Frame frame = frame("cam-9", NOW, 3);
+        for (org.apache.avro.Schema.Field f : Frame.getClassSchema().getFields()) {
+            Object v = frame.get(f.pos());
+            record.put(f.name(), v instanceof Instant i ? i.toEpochMilli()
+                    : v instanceof FrameEncoding e ? new org.apache.avro.generic.GenericData.EnumSymbol(f.schema(), e.name()) : v);
+        }
+        record.put("lens", "wide");
+        ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), evolved).encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private static org.apache.avro.Schema evolvedSchema() {
+        org.apache.avro.Schema current = Frame.getClassSchema();
+        java.util.List<org.apache.avro.Schema.Field> fields = new java.util.ArrayList<>();
+        for (org.apache.avro.Schema.Field f : current.getFields()) {
+            fields.add(new org.apache.avro.Schema.Field(f, f.schema()));
+        }
+        fields.add(new org.apache.avro.Schema.Field("lens", org.apache.avro.Schema.createUnion(
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL),
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING)), null,
+                org.apache.avro.Schema.Field.NULL_DEFAULT_VALUE));
+        return org.apache.avro.Schema.createRecord(current.getName(), null, current.getNamespace(), false, fields);
+    }
+
+    @Test
+    void aFrameWithAnUnknownWriterSchemaIsUnknownSchemaAndWithItGivenItIsAFrame() throws Exception {
+        org.apache.avro.Schema evolved = evolvedSchema();
+        byte[] value = evolvedFrame(evolved);
+
+        FrameEnvelope unknown = deserializer.toEnvelope(record("cam-9", value));
+        assertThat(unknown.getFrame()).isNull();
+        assertThat(unknown.getErrorReason()).isEqualTo(ReasonCode.UNKNOWN_SCHEMA);
+        assertThat(unknown.getError()).contains("--writer-schemas");
+
+        FrameEnvelope known = new FrameEnvelopeDeserializer(ADMISSION, java.util.List.of(evolved.toString()))
+                .toEnvelope(record("cam-9", value));
+        assertThat(known.getFrame()).isEqualTo(frame("cam-9", NOW, 3));
+    }
+
+    @Test
+    void aWriterSchemaThatIsNoSchemaOrCannotBeReadIsRefusedAtOnce() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameEnvelopeDeserializer(ADMISSION,
+                java.util.List.of("{not json"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--writer-schemas");
+        String noCaptureTime = Frame.getClassSchema().toString().replace("\"captureTime\"", "\"takenAt\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FrameEnvelopeDeserializer(ADMISSION,
+                java.util.List.of(noCaptureTime))).hasMessageContaining("cannot be read by the current one");
+    }
 }
