@@ -24,8 +24,11 @@ import org.apache.flink.util.ParameterTool;
 
 /**
  * Command-line and properties-file settings of a job, checked against the job's {@code *Options}
- * class, which is the only list of settings: {@code --config FILE} first, then {@code --key value} /
- * {@code --key=value} flags, which win; {@code kafka.<prop>} keys pass through to the Kafka clients.
+ * class, which is the only list of settings: {@code --config FILE} first, then Kafka client
+ * properties from the environment ({@link #ENV_PREFIX}), then {@code --key value} / {@code --key=value}
+ * flags, which win; {@code kafka.<prop>} keys pass through to the Kafka clients. Secrets (a SASL JAAS
+ * line, key store passwords) therefore never have to be on the command line, where {@code ps} and
+ * the cluster's UI show them.
  * Unknown keys are errors that name the key (a typo must not silently keep a default), and every value
  * is parsed here, so a bad one fails with its key before the job is built.
  *
@@ -40,6 +43,14 @@ public final class JobArguments {
     public static final String KAFKA_PREFIX = "kafka.";
     /** The flag naming a properties file of settings. */
     public static final String CONFIG = "config";
+    /**
+     * Environment variables {@code FLINKVISION_KAFKA_<NAME>} are the Kafka client property {@code
+     * kafka.<name>}: {@code NAME} in upper case with {@code _} for {@code .}, e.g. {@code
+     * FLINKVISION_KAFKA_SASL_JAAS_CONFIG} is {@code kafka.sasl.jaas.config} (no Kafka client property
+     * has an underscore in its name). For secrets mounted from a Kubernetes Secret, say.
+     */
+    public static final String ENV_PREFIX = "FLINKVISION_KAFKA_";
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Z0-9]+(_[A-Z0-9]+)*");
 
     private static final String HELP = "help";
     /** ParameterTool's value for a key given without one ({@code AbstractParameterTool.NO_VALUE_KEY}, protected). */
@@ -77,26 +88,63 @@ public final class JobArguments {
      * @throws IllegalArgumentException with a message that names the bad argument
      */
     public static JobArguments parse(String[] args, Class<?> optionsClass) {
+        return parse(args, optionsClass, System.getenv());
+    }
+
+    /**
+     * {@link #parse(String[], Class)} with {@code environment} in place of the process's.
+     *
+     * @param environment variables by name; those starting with {@link #ENV_PREFIX} are Kafka client properties
+     */
+    public static JobArguments parse(String[] args, Class<?> optionsClass, Map<String, String> environment) {
         Map<String, String> flags = flags(args, optionsClass);
         if (flags.containsKey(HELP)) {
             throw new IllegalArgumentException("unknown setting '--help'");
         }
-        return fromFlags(flags, optionsClass);
+        return fromFlags(flags, optionsClass, environment);
     }
 
     /**
      * {@link #parse} for a {@code main}: {@code --help} prints {@link #help} to {@code out} and returns null.
      */
     public static JobArguments parseOrHelp(String[] args, Class<?> optionsClass, PrintStream out) {
+        return parseOrHelp(args, optionsClass, out, System.getenv());
+    }
+
+    /** {@link #parseOrHelp(String[], Class, PrintStream)} with {@code environment} in place of the process's. */
+    public static JobArguments parseOrHelp(String[] args, Class<?> optionsClass, PrintStream out,
+            Map<String, String> environment) {
         Map<String, String> flags = flags(args, optionsClass);
         if (flags.containsKey(HELP)) {
             out.print(help(optionsClass));
             return null;
         }
-        return fromFlags(flags, optionsClass);
+        return fromFlags(flags, optionsClass, environment);
     }
 
-    private static JobArguments fromFlags(Map<String, String> flags, Class<?> optionsClass) {
+    /**
+     * The Kafka client properties the environment gives ({@link #ENV_PREFIX}), as {@code kafka.<name>} keys.
+     *
+     * @throws IllegalArgumentException naming (never showing the value of) a variable that names no property
+     */
+    static Map<String, String> kafkaFromEnvironment(Map<String, String> environment) {
+        Map<String, String> kafka = new TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (!name.startsWith(ENV_PREFIX)) {
+                return;
+            }
+            String property = name.substring(ENV_PREFIX.length());
+            if (!ENV_NAME.matcher(property).matches()) {
+                throw new IllegalArgumentException("environment variable " + name + " names no Kafka property: after "
+                        + ENV_PREFIX + " come upper-case words joined by '_', e.g. " + ENV_PREFIX + "SASL_JAAS_CONFIG");
+            }
+            kafka.put(KAFKA_PREFIX + property.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+        });
+        return kafka;
+    }
+
+    private static JobArguments fromFlags(Map<String, String> flags, Class<?> optionsClass,
+            Map<String, String> environment) {
         Map<String, String> settings = new TreeMap<>();
         String file = flags.remove(CONFIG);
         if (file != null) {
@@ -108,6 +156,7 @@ public final class JobArguments {
                     });
             settings.putAll(fromFile);
         }
+        settings.putAll(kafkaFromEnvironment(environment));
         settings.putAll(flags);
         return of(settings, optionsClass);
     }
@@ -200,16 +249,62 @@ public final class JobArguments {
                     throw new IllegalArgumentException("--" + e.getKey() + " needs a value (a value that starts with"
                             + " '-' goes as --" + e.getKey() + "=VALUE)");
                 });
-        flags.entrySet().stream().filter(e -> e.getValue() == null).findFirst().ifPresent(e -> {
-            throw new IllegalArgumentException("unknown setting '--" + e.getKey() + "'");
-        });
+        reportUnknownFlag(args, flags.keySet(), known);
         return flags;
+    }
+
+    /**
+     * Fails on the first unknown flag in command-line order (the one a user typed first, and never a
+     * secret value after it). A "flag" right after a flag that got no value (not a switch) may be that flag's value,
+     * one that starts with '-' (ParameterTool reads it as a key): such a one is not shown.
+     */
+    private static void reportUnknownFlag(String[] args, java.util.Set<String> keys, Map<String, Setting> known) {
+        String previousBare = null;
+        for (String arg : args) {
+            String key = flagKey(arg);
+            if (key == null) {
+                previousBare = null;
+                continue;
+            }
+            boolean unknown = keys.contains(key) && !known.containsKey(key) && !key.startsWith(KAFKA_PREFIX)
+                    && !key.equals(CONFIG) && !key.equals(HELP);
+            if (unknown) {
+                throw new IllegalArgumentException(previousBare == null
+                        ? "unknown setting '--" + key + "'"
+                        : "unknown setting after --" + previousBare + " (not shown: it may be --" + previousBare
+                                + "'s value; a value that starts with '-' goes as --" + previousBare + "=VALUE)");
+            }
+            // A switch (a boolean setting, --help) takes no value: what follows it is a flag of its own.
+            Setting setting = known.get(key);
+            boolean isSwitch = key.equals(HELP) || (setting != null && setting.type() == Boolean.class);
+            previousBare = arg.indexOf('=') < 0 && !isSwitch ? key : null;
+        }
+    }
+
+    /** The key of a flag as ParameterTool reads it ("--k", "-k", "--k=v"), or null for a value. */
+    private static String flagKey(String arg) {
+        if (!arg.startsWith("-") || arg.length() < 2 || isNumber(arg)) {
+            return null;
+        }
+        String key = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
+        int eq = key.indexOf('=');
+        return eq > 0 ? key.substring(0, eq) : key;
+    }
+
+    private static boolean isNumber(String arg) {
+        try {
+            Double.parseDouble(arg);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The job's usage: how to run it, then {@link #settingsHelp}. */
     public static String help(Class<?> optionsClass) {
         return "Usage: flink run <job jar> [--config FILE] [--KEY VALUE | --KEY=VALUE]... [--kafka.PROP VALUE]...\n"
-                + "Settings (flags win over --config; a value that starts with '-' goes as --KEY=VALUE):\n"
+                + "Settings (flags win over the environment, which wins over --config; a value that starts with '-'"
+                + " goes as --KEY=VALUE):\n"
                 + settingsHelp(optionsClass);
     }
 
@@ -227,7 +322,9 @@ public final class JobArguments {
         }
         out.append("  --").append(CONFIG).append(" FILE\n        Properties file with key=value settings.\n");
         out.append("  --").append(KAFKA_PREFIX).append("<prop> VALUE\n")
-                .append("        Passed, without the prefix, to every Kafka client (SASL, SSL, ...).\n");
+                .append("        Passed, without the prefix, to every Kafka client (SASL, SSL, ...). Also from the\n")
+                .append("        environment: ").append(ENV_PREFIX).append("SASL_JAAS_CONFIG is kafka.sasl.jaas.config (keep\n")
+                .append("        secrets there or in --config, not on the command line).\n");
         return out.toString();
     }
 

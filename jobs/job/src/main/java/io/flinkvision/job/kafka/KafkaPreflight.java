@@ -16,6 +16,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /**
  * Checks, before the job starts, that Kafka takes what the job will write: each output topic's
@@ -125,6 +127,17 @@ public final class KafkaPreflight {
             throw new PreflightException("interrupted while checking the Kafka topics at " + servers, e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                // Fatal in the Kafka clients (no retries), so this comes at once, not after the timeout.
+                throw new PreflightException("Kafka at " + servers + " refused the job's credentials (authentication"
+                        + " failed: " + cause.getMessage() + "): check kafka.security.protocol, kafka.sasl.mechanism and"
+                        + " kafka.sasl.jaas.config (from --config, the environment or flags)", cause);
+            }
+            if (cause instanceof AuthorizationException) {
+                throw new PreflightException("Kafka at " + servers + " does not allow the job's principal to describe"
+                        + " its topics and the cluster (" + cause.getMessage() + "): grant DESCRIBE and DESCRIBE_CONFIGS,"
+                        + " or skip this check with --preflight false", cause);
+            }
             throw new PreflightException("cannot check the Kafka topics at " + servers + " within " + timeout + ": "
                     + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                     + " (check --bootstrap-servers and the kafka.* security settings; --preflight false skips this check)",

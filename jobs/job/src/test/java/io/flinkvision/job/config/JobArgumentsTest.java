@@ -126,12 +126,58 @@ class JobArgumentsTest {
     }
 
     @Test
+    void kafkaPropertiesComeFromTheEnvironmentBetweenTheConfigFileAndTheFlags(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("job.properties"),
+                "kafka.security.protocol=SSL\nkafka.sasl.mechanism=SCRAM-SHA-512\nbatch-size=8\n");
+        Map<String, String> environment = Map.of(
+                "FLINKVISION_KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"hunter2\";",
+                "FLINKVISION_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "FLINKVISION_KAFKA_SASL_MECHANISM", "PLAIN",
+                "PATH", "/usr/bin", "FLINKVISION_SHARED", "/data");
+
+        JobArguments args = JobArguments.parse(new String[] {"--config", file.toString(),
+                "--kafka.sasl.mechanism", "SCRAM-SHA-256"}, ClassificationJobOptions.class, environment);
+
+        assertThat(args.kafkaProperties())
+                .containsEntry("sasl.jaas.config", "PlainLoginModule required password=\"hunter2\";")
+                .as("the environment wins over --config").containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .as("a flag wins over the environment").containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .hasSize(3);
+        assertThat(args.configuration().get(ClassificationJobOptions.BATCH_SIZE)).isEqualTo(8);
+        assertThat(JobArguments.parse(new String[0], ClassificationJobOptions.class, Map.of()).kafkaProperties())
+                .isEmpty();
+    }
+
+    @Test
+    void anEnvironmentVariableThatNamesNoKafkaPropertyIsNamedButNotShown() {
+        for (String name : new String[] {"FLINKVISION_KAFKA_", "FLINKVISION_KAFKA_sasl_jaas", "FLINKVISION_KAFKA_SASL__X"}) {
+            assertThatThrownBy(() -> JobArguments.parse(new String[0], ClassificationJobOptions.class,
+                    Map.of(name, "password=hunter2")))
+                    .as(name).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("environment variable " + name + " ").hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    void aValueStartingWithDashesAfterAnUnknownFlagIsNotEchoed() {
+        // "--Ahunter2" sorts before the flag that lost it: reported in key order, it was the one shown.
+        assertSecretKept(SecretOptions.class, "--truststore-passwd", "--truststore-passwd", "--Ahunter2");
+        assertSecretKept(ClassificationJobOptions.class, "--kafka-ssl-password", "--kafka-ssl-password", "--0hunter2",
+                "--batch-size", "4");
+        // After a known setting that lost its value, the message is about that setting.
+        assertSecretKept(SecretOptions.class, "--truststore-password", "--truststore-password", "--Ahunter2");
+        // A switch takes no value: the unknown flag after it is named.
+        assertThatThrownBy(() -> JobArguments.parse(new String[] {"--stop-at-latest", "--batch-sise", "4"},
+                ClassificationJobOptions.class)).hasMessage("unknown setting '--batch-sise'");
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefaultAndDescription() {
         String help = JobArguments.help(ClassificationJobOptions.class);
         for (String key : JobArguments.settings(ClassificationJobOptions.class).keySet()) {
             assertThat(help).contains("--" + key + " ");
         }
-        assertThat(help).contains("--config FILE", "--kafka.<prop> VALUE");
+        assertThat(help).contains("--config FILE", "--kafka.<prop> VALUE", "FLINKVISION_KAFKA_SASL_JAAS_CONFIG");
         assertThat(help).as("descriptions as text, not Description objects")
                 .contains("Kafka bootstrap servers.").doesNotContain("Description@");
         assertThat(help).as("defaults as Flink writes them").contains("Default: localhost:9092.", "Default: 10 s.",
