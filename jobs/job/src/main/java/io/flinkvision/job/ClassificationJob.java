@@ -321,15 +321,17 @@ public final class ClassificationJob {
 
     /** What {@link #main} does with the job once its arguments are good. */
     @FunctionalInterface
-    interface Launcher {
+    public interface Launcher {
         void launch(ClassificationJob job) throws Exception;
     }
 
     /**
      * The command line: {@code --help} prints every setting and returns 0; a bad flag, value or model
-     * prints one line and returns 2; otherwise the job goes to {@code launcher}, whose failures propagate.
+     * prints one line and returns 2; Kafka that cannot be reached, refuses the credentials or would refuse
+     * the job's records prints one line and returns 1; otherwise the job goes to {@code launcher}, whose
+     * failures propagate. Public so that tests run the command line in-process, printing where they look.
      */
-    static int run(String[] args, PrintStream out, PrintStream err, Launcher launcher) throws Exception {
+    public static int run(String[] args, PrintStream out, PrintStream err, Launcher launcher) throws Exception {
         ClassificationJob job;
         try {
             JobArguments arguments = JobArguments.parseOrHelp(args, ClassificationJobOptions.class, out);

@@ -46,8 +46,17 @@ public final class OutputTopicsReader implements AutoCloseable {
     private final AvroCodec<WindowSummary> summaryCodec = AvroCodec.of(WindowSummary.class);
 
     public OutputTopicsReader(String bootstrapServers, String labelledTopic, String deadLetterTopic, String summaryTopic) {
+        this(bootstrapServersOnly(bootstrapServers), labelledTopic, deadLetterTopic, summaryTopic);
+    }
+
+    /**
+     * @param clientProperties bootstrap servers and whatever else reaching the broker takes (SASL, e.g.
+     *     {@link EmbeddedKafka#clientProperties(String)})
+     */
+    public OutputTopicsReader(Properties clientProperties, String labelledTopic, String deadLetterTopic,
+            String summaryTopic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -57,6 +66,12 @@ public final class OutputTopicsReader implements AutoCloseable {
         this.deadLetterTopic = deadLetterTopic;
         this.summaryTopic = summaryTopic;
         consumer.subscribe(List.of(labelledTopic, deadLetterTopic, summaryTopic));
+    }
+
+    private static Properties bootstrapServersOnly(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
     }
 
     /** Polls until {@code done} holds or the timeout passes; returns whether it holds. */
