@@ -12,6 +12,7 @@ import io.flinkvision.job.config.ModelConfiguration;
 import io.flinkvision.job.kafka.KafkaConnectors;
 import io.flinkvision.job.kafka.KafkaPreflight;
 import io.flinkvision.flink.BatchingInferenceFunction;
+import io.flinkvision.flink.PipelineFactory;
 import io.flinkvision.flink.FrameWatermarks;
 import io.flinkvision.flink.InferenceStage;
 import io.flinkvision.flink.LateOutcomeCounter;
@@ -76,6 +77,8 @@ public final class ClassificationJob {
     private final Sink<LabelledFrame> labelled;
     private final Sink<WindowSummary> summaries;
     private final Sink<DeadLetter> deadLetters;
+    /** Null: the production factory over the JVM-wide model registry. */
+    private PipelineFactory pipelineFactory;
 
     public ClassificationJob(
             Configuration config,
@@ -218,6 +221,13 @@ public final class ClassificationJob {
         DeliverySettings.checkTransactionTimeout(config,
                 Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()),
                 Duration.ofMillis(env.getCheckpointConfig().getCheckpointTimeout()));
+        if (config.get(UNALIGNED_CHECKPOINTS)) {
+            // A slow model fills the async operator's queue and stops it reading its input: aligned
+            // barriers would queue behind the buffers in front of it, unaligned ones overtake them
+            // (the in-flight buffers go into the checkpoint), so checkpoints keep completing under
+            // backpressure.
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+        }
         if (!ExecutionSettings.checkpointing(env)) {
             LOG.warn("flink-vision job: checkpointing is off (no --checkpoint-interval, none on the cluster): the"
                     + " exactly-once sinks commit only when the job ends, and a failure replays from the start");
@@ -228,9 +238,11 @@ public final class ClassificationJob {
                         "frames")
                 .uid("frames-source");
 
-        BatchingInferenceFunction inference = new BatchingInferenceFunction(modelSource,
-                ModelConfiguration.modelTask(config), secondarySource, ModelConfiguration.secondarySettings(config),
-                ModelConfiguration.runnerOptions(config), pipelineSettings());
+        BatchingInferenceFunction inference = pipelineFactory != null
+                ? new BatchingInferenceFunction(ModelConfiguration.runnerOptions(config), pipelineFactory)
+                : new BatchingInferenceFunction(modelSource, ModelConfiguration.modelTask(config), secondarySource,
+                        ModelConfiguration.secondarySettings(config), ModelConfiguration.runnerOptions(config),
+                        pipelineSettings());
         SingleOutputStreamOperator<FrameOutcome> outcomes = InferenceStage.apply(input, inference,
                 config.get(ORDERED), config.get(ASYNC_TIMEOUT).toMillis(), config.get(ASYNC_CAPACITY));
         outcomes.name("batching inference (" + modelName() + ")");
@@ -262,7 +274,17 @@ public final class ClassificationJob {
                 .sinkTo(new DiscardingSink<>()).uid("late-outcomes-sink").name("discard");
     }
 
-    PipelineSettings pipelineSettings() {
+    /**
+     * Opens inference through {@code factory} instead of the model registry (tests inject faults
+     * around the real runner here). Its settings should be {@link #pipelineSettings()}.
+     */
+    public ClassificationJob withPipelineFactory(PipelineFactory factory) {
+        this.pipelineFactory = factory;
+        return this;
+    }
+
+    /** The inference pipeline's settings, from the batching, limit and retry options. */
+    public PipelineSettings pipelineSettings() {
         long backoff = config.get(INFERENCE_RETRY_BACKOFF).toMillis();
         FrameLimits limits = FrameLimits.defaults()
                 .withMaxAspectRatio(config.get(MAX_ASPECT_RATIO))

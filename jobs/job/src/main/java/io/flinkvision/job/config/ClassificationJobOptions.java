@@ -289,6 +289,10 @@ public final class ClassificationJobOptions {
     public static final ConfigOption<String> CHECKPOINT_DIRECTORY = key("checkpoint-directory").stringType()
             .noDefaultValue().withDescription("Checkpoints go to this file system URI (durable storage on a"
                     + " cluster); default: the cluster's execution.checkpointing.dir and storage.");
+    public static final ConfigOption<Boolean> UNALIGNED_CHECKPOINTS = key("unaligned-checkpoints").booleanType()
+            .defaultValue(true).withDescription(
+                    "Unaligned checkpoints: under backpressure (a slow model) barriers overtake the queued buffers,"
+                            + " so checkpoints, and with them exactly-once commits, keep completing.");
     public static final ConfigOption<String> RESTART_STRATEGY = key("restart-strategy").stringType()
             .noDefaultValue().withDescription("none, fixed-delay, failure-rate or exponential-delay; default:"
                     + " the cluster's restart-strategy.type.");
