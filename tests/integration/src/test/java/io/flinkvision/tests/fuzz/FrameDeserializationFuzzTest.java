@@ -77,7 +77,7 @@ class FrameDeserializationFuzzTest {
                 throw new AssertionError("neither a frame nor an error with a reason");
             }
             return envelope.getErrorReason().name();
-        }, MutationalFuzzer.duration(10), MAX_NANOS_PER_INPUT,
+        }, MutationalFuzzer.duration(6), MAX_NANOS_PER_INPUT,
                 length -> BYTES_PER_INPUT_BYTE * length + FIXED_BYTES, "frame-deserialization");
 
         System.out.println("FrameDeserializationFuzzTest: " + report);

@@ -79,7 +79,7 @@ class ImageDecodingFuzzTest {
                 }
                 return e.reason().name();
             }
-        }, MutationalFuzzer.duration(12), MAX_NANOS_PER_INPUT,
+        }, MutationalFuzzer.duration(10), MAX_NANOS_PER_INPUT,
                 length -> BYTES_PER_BUDGET_PIXEL * MAX_PIXELS + FIXED_BYTES + 16L * length, "image-decoding");
 
         System.out.println("ImageDecodingFuzzTest: " + report);

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * reach a new outcome (the target's name for what happened, e.g. a reason code) join the pool, so the
  * mutations build on what got furthest: a cheap stand-in for coverage feedback.
  *
- * <p>Bounded by time: {@code -Dfuzz.seconds=N} overrides each test's default; {@code -Dfuzz.seed=N}
+ * <p>Bounded by time: {@code -Dfuzz.seconds=N} overrides each test's default ({@link #duration}); {@code -Dfuzz.seed=N}
  * replays another sequence (the default is fixed, so CI runs the same inputs, as many as the time allows).
  * Every failure keeps its input under {@code target/fuzz-findings}.
  */
@@ -64,9 +64,13 @@ final class MutationalFuzzer {
         this.maxInputBytes = maxInputBytes;
     }
 
-    /** The time a fuzz test runs: {@code -Dfuzz.seconds}, else {@code defaultSeconds}. */
+    /**
+     * The time a fuzz test runs: {@code -Dfuzz.seconds}, else {@code -Dflinkvision.fuzz.seconds} (what
+     * {@code FrameDecodingFuzzTest} in jobs/job reads, so one flag lengthens every fuzz test), else
+     * {@code defaultSeconds}.
+     */
     static Duration duration(int defaultSeconds) {
-        return Duration.ofSeconds(Long.getLong("fuzz.seconds", defaultSeconds));
+        return Duration.ofSeconds(Long.getLong("fuzz.seconds", Long.getLong("flinkvision.fuzz.seconds", defaultSeconds)));
     }
 
     static long seed() {
