@@ -42,6 +42,21 @@ class ImageDecodingFuzzTest {
 
     @Test
     void everyInputEndsDecodedOrRejectedWithinTheDeadlineAndTheBudget() {
+        List<byte[]> seeds = seeds();
+
+        MutationalFuzzer fuzzer = new MutationalFuzzer(seeds, MutationalFuzzer.seed(), 256 * 1024);
+        MutationalFuzzer.Report report = fuzzer.run(ImageDecodingFuzzTest::decodeOnce, MutationalFuzzer.duration(10),
+                MAX_NANOS_PER_INPUT, length -> BYTES_PER_BUDGET_PIXEL * MAX_PIXELS + FIXED_BYTES + 16L * length, "image-decoding");
+
+        System.out.println("ImageDecodingFuzzTest: " + report);
+        assertThat(report.findings()).as(report.toString()).isEmpty();
+        // The fuzzer did get somewhere: the seeds decode, and mutations reach rejections.
+        assertThat(report.outcomes()).containsKey("DECODED").containsKey("CORRUPT_IMAGE");
+        assertThat(report.inputs()).isGreaterThan(seeds.size());
+    }
+
+    /** The shrunk shared photos as inputs (declared size 0: the header's counts), and one RGB24 frame. */
+    static List<byte[]> seeds() {
         List<byte[]> seeds = new ArrayList<>();
         for (FuzzSeeds.Image image : FuzzSeeds.images(96, 14)) {
             seeds.add(input(image.jpeg() ? FrameEncoding.JPEG : FrameEncoding.PNG, 0, 0, image.bytes()));
@@ -49,44 +64,43 @@ class ImageDecodingFuzzTest {
         byte[] rgb = new byte[8 * 6 * 3];
         Arrays.fill(rgb, (byte) 0x7F);
         seeds.add(input(FrameEncoding.RGB24, 8, 6, rgb));
+        return seeds;
+    }
 
-        DecodeBudget budget = new DecodeBudget(MAX_PIXELS, DecodeBudget.DEFAULT_MAX_ASPECT_RATIO,
-                DecodeBudget.DEFAULT_MAX_RESIZED_SIDE);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessSpec.imagenet(224, 256));
-        ImageDecoder decoder = new ImageDecoder(budget,
-                (w, h) -> preprocessor.checkResizeBudget(w, h, budget.maxResizedSide()));
-        FrameEncoding[] encodings = FrameEncoding.values();
+    private static final DecodeBudget BUDGET = new DecodeBudget(MAX_PIXELS, DecodeBudget.DEFAULT_MAX_ASPECT_RATIO,
+            DecodeBudget.DEFAULT_MAX_RESIZED_SIDE);
+    private static final ImagePreprocessor PREPROCESSOR = new ImagePreprocessor(PreprocessSpec.imagenet(224, 256));
+    private static final ImageDecoder DECODER = new ImageDecoder(BUDGET,
+            (w, h) -> PREPROCESSOR.checkResizeBudget(w, h, BUDGET.maxResizedSide()));
+    private static final FrameEncoding[] ENCODINGS = FrameEncoding.values();
 
-        MutationalFuzzer fuzzer = new MutationalFuzzer(seeds, MutationalFuzzer.seed(), 256 * 1024);
-        MutationalFuzzer.Report report = fuzzer.run(input -> {
-            if (input.length < 5) {
-                return "SHORT INPUT"; // nothing to decode: not a frame this test can build
+    /**
+     * The target: one input through decode and preprocess, as the pipeline runs them.
+     *
+     * @return "DECODED" or the rejection's reason code
+     * @throws AssertionError when an input ends in neither
+     */
+    static String decodeOnce(byte[] input) {
+        if (input.length < 5) {
+            return "SHORT INPUT"; // nothing to decode: not a frame this test can build
+        }
+        FrameEncoding encoding = ENCODINGS[(input[0] & 0xFF) % ENCODINGS.length];
+        int width = ((input[1] & 0xFF) << 8) | (input[2] & 0xFF);
+        int height = ((input[3] & 0xFF) << 8) | (input[4] & 0xFF);
+        byte[] payload = Arrays.copyOfRange(input, 5, input.length);
+        try (DecodeDeadline deadline = DecodeDeadline.start(DECODE_TIMEOUT_NANOS)) {
+            RgbImage image = DECODER.decode(encoding, width, height, payload);
+            float[] tensor = PREPROCESSOR.preprocess(image);
+            if (tensor.length != 3 * 224 * 224) {
+                throw new AssertionError("preprocess wrote " + tensor.length + " values");
             }
-            FrameEncoding encoding = encodings[(input[0] & 0xFF) % encodings.length];
-            int width = ((input[1] & 0xFF) << 8) | (input[2] & 0xFF);
-            int height = ((input[3] & 0xFF) << 8) | (input[4] & 0xFF);
-            byte[] payload = Arrays.copyOfRange(input, 5, input.length);
-            try (DecodeDeadline deadline = DecodeDeadline.start(DECODE_TIMEOUT_NANOS)) {
-                RgbImage image = decoder.decode(encoding, width, height, payload);
-                float[] tensor = preprocessor.preprocess(image);
-                if (tensor.length != 3 * 224 * 224) {
-                    throw new AssertionError("preprocess wrote " + tensor.length + " values");
-                }
-                return "DECODED";
-            } catch (FrameRejectedException e) {
-                if (e.reason() == null || e.getMessage() == null || e.getMessage().isBlank()) {
-                    throw new AssertionError("a rejection without a reason or message", e);
-                }
-                return e.reason().name();
+            return "DECODED";
+        } catch (FrameRejectedException e) {
+            if (e.reason() == null || e.getMessage() == null || e.getMessage().isBlank()) {
+                throw new AssertionError("a rejection without a reason or message", e);
             }
-        }, MutationalFuzzer.duration(10), MAX_NANOS_PER_INPUT,
-                length -> BYTES_PER_BUDGET_PIXEL * MAX_PIXELS + FIXED_BYTES + 16L * length, "image-decoding");
-
-        System.out.println("ImageDecodingFuzzTest: " + report);
-        assertThat(report.findings()).as(report.toString()).isEmpty();
-        // The fuzzer did get somewhere: the seeds decode, and mutations reach rejections.
-        assertThat(report.outcomes()).containsKey("DECODED").containsKey("CORRUPT_IMAGE");
-        assertThat(report.inputs()).isGreaterThan(seeds.size());
+            return e.reason().name();
+        }
     }
 
     private static byte[] input(FrameEncoding encoding, int width, int height, byte[] payload) {
