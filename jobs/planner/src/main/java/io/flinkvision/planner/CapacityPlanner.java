@@ -1,23 +1,15 @@
 package io.flinkvision.planner;
 
 import io.flinkvision.core.model.OnnxEnvironment;
-import io.flinkvision.core.model.PreprocessSpec;
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.core.runtime.InferenceException;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.measure.FrameSize;
 import io.flinkvision.measure.PixelPathTimer;
-import io.flinkvision.modelgen.efficientnet.EfficientNetOnnxGenerator;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
-import io.flinkvision.modelgen.efficientnet.SeededWeights;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,17 +23,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Command line {@code plan}: measures seeded EfficientNet variants on this machine (or reads the cached
- * measurements for the same hardware fingerprint), then recommends the most accurate variant that
- * meets {@code --streams x --fps} within the batch p99 budget and {@code --max-slots}. The last line
- * is always {@code recommend variant=B<n> slots=<n> fps_per_slot=<x>}. Run with {@code -Xss8m}.
+ * Command line {@code plan}: measures seeded EfficientNet (or, with {@code --family efficientdet},
+ * EfficientDet) variants and any {@code --model} file on this machine (or reads the cached measurements
+ * for the same hardware fingerprint), then recommends the most accurate variant that meets
+ * {@code --streams x --fps} within the batch p99 budget and {@code --max-slots}. The last line is always
+ * {@code recommend variant=<name> slots=<n> fps_per_slot=<x>}. Run with {@code -Xss8m}.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Measures EfficientNet variants on this machine through the job's ONNX Runtime runner "
-                + "(cached per hardware fingerprint) and recommends the most accurate one that serves "
-                + "--streams x --fps frames/s within --max-slots slots, its batch p99 within --latency-budget-ms."},
-        footer = {"", "The last line is always: recommend variant=B<n> slots=<n> fps_per_slot=<x>",
+        description = {"Measures EfficientNet classifiers (or EfficientDet detectors, --family efficientdet) on "
+                + "this machine through the job's ONNX Runtime runner (cached per hardware fingerprint) and "
+                + "recommends the most accurate one that serves --streams x --fps frames/s within --max-slots "
+                + "slots, its batch p99 within --latency-budget-ms."},
+        footer = {"", "The last line is always: recommend variant=<name> slots=<n> fps_per_slot=<x>",
                 "Exit codes: 0 done, 1 measuring failed, 2 bad options."})
 public final class CapacityPlanner implements Callable<Integer> {
     /** Frames decoded and preprocessed to cost one variant's pixel path (after a warm-up of 100). */
@@ -89,7 +83,8 @@ public final class CapacityPlanner implements Callable<Integer> {
         MeasurementCache cache = new MeasurementCache(o.cacheDir());
         List<Measurement> all = new ArrayList<>();
         boolean fellBack = false; // CUDA asked for but unavailable: the figures are CPU figures
-        for (EfficientNetVariant v : o.variants()) {
+        List<Candidate> candidates = o.variants();
+        for (Candidate v : candidates) {
             CacheKey key = new CacheKey(hw, v, o.batchSizes());
             Optional<List<Measurement>> cached = o.refresh() ? Optional.empty() : cache.read(key, o.seconds());
             if (cached.isPresent()) {
@@ -97,7 +92,7 @@ public final class CapacityPlanner implements Callable<Integer> {
                 all.addAll(cached.get());
                 continue;
             }
-            Path model = modelFor(v, o.cacheDir());
+            Path model = v.modelFile(o.cacheDir());
             long t0 = System.nanoTime();
             Measurer.Result r = Measurer.measure(v, model, runner, o.batchSizes(), o.seconds());
             out.printf(Locale.ROOT, "%s: measured on %s in %.1f s%s%n", v, r.device(), (System.nanoTime() - t0) / 1e9,
@@ -112,17 +107,20 @@ public final class CapacityPlanner implements Callable<Integer> {
             }
             all.addAll(r.measurements());
         }
-        Map<EfficientNetVariant, Double> pixelCosts = new EnumMap<>(EfficientNetVariant.class);
+        Map<Candidate, Double> pixelCosts = new HashMap<>();
         if (o.countsPixelPath()) {
-            all = withPixelPath(o, hw, cache, all, pixelCosts, out);
+            all = withPixelPath(o, candidates, hw, cache, all, pixelCosts, out);
         }
         Recommendation rec = Recommendation.decide(all, o.targetFps(), o.latencyBudgetMillis(), o.maxSlots(),
                 o.slotsPerTaskManager());
-        if (o.chart() != null) {
+        if (o.chart() != null && chartPoints(rec).isEmpty()) {
+            out.println("no chart: nothing with a known accuracy met the latency budget");
+        } else if (o.chart() != null) {
             PlanChart.write(chartPoints(rec), String.format(Locale.ROOT,
-                    "EfficientNet on %s, %d thread(s)/slot, batch p99 <= %.0f ms%s", o.deviceName(), o.threads(),
+                    "%s on %s, %d thread(s)/slot, batch p99 <= %.0f ms%s", o.family().displayName(), o.deviceName(),
+                    o.threads(),
                     o.latencyBudgetMillis(), o.countsPixelPath() ? ", + " + o.frame() + " JPEG pixel path" : ""),
-                    o.chart());
+                    o.family().accuracyAxis(), o.chart());
             out.println("chart written to " + o.chart().toAbsolutePath());
         }
         String pixelNote = o.countsPixelPath() ? o.frame() + " JPEG" : null;
@@ -134,19 +132,19 @@ public final class CapacityPlanner implements Callable<Integer> {
     }
 
     /** The measurements with each variant's pixel path (cached, or measured now) added; fills {@code costs}. */
-    private static List<Measurement> withPixelPath(PlannerOptions o, HardwareFingerprint hw, MeasurementCache cache,
-                                                   List<Measurement> modelOnly,
-                                                   Map<EfficientNetVariant, Double> costs, PrintStream out) {
+    private static List<Measurement> withPixelPath(PlannerOptions o, List<Candidate> candidates, HardwareFingerprint hw,
+                                                   MeasurementCache cache, List<Measurement> modelOnly,
+                                                   Map<Candidate, Double> costs, PrintStream out) {
         FrameSize frame = o.frame();
         byte[] jpeg = null;
-        for (EfficientNetVariant v : o.variants()) {
+        for (Candidate v : candidates) {
             Optional<Double> cached = o.refresh() ? Optional.empty() : cache.readPixelCost(hw, v, frame);
             double cost;
             if (cached.isPresent()) {
                 cost = cached.get();
             } else {
                 jpeg = jpeg != null ? jpeg : CameraLikeFrame.jpeg(frame, 7);
-                cost = PixelPathTimer.builder().jpegs(List.of(jpeg)).preprocess(evalTransform(v))
+                cost = PixelPathTimer.builder().jpegs(List.of(jpeg)).preprocess(v.pixelPreprocess(o.cacheDir()))
                         .timedFrames(PIXEL_FRAMES).build().time().meanCoreMillis();
                 cache.writePixelCost(hw, v, frame, cost);
             }
@@ -161,38 +159,14 @@ public final class CapacityPlanner implements Callable<Integer> {
         return adjusted;
     }
 
-    /** The eval transform of the paper's resolution r: shorter side to round(r / 0.875), center crop r. */
-    static PreprocessSpec evalTransform(EfficientNetVariant v) {
-        int size = v.resolution();
-        return PreprocessSpec.imagenet(size, (int) Math.round(size / 0.875));
-    }
-
-    /** One point per variant with a measurement within budget: (fps/slot, paper top-1). */
+    /** One point per variant with a measurement within budget and a known accuracy: (fps/slot, paper accuracy). */
     static List<ParetoFront.Point> chartPoints(Recommendation rec) {
         List<ParetoFront.Point> points = new ArrayList<>();
         for (VariantPlan p : rec.plans()) {
-            if (p.best().isPresent()) {
-                points.add(new ParetoFront.Point(p.variant().name(), p.fpsPerSlot(), p.variant().paperTop1()));
+            if (p.best().isPresent() && p.variant().hasAccuracy()) {
+                points.add(new ParetoFront.Point(p.variant().name(), p.fpsPerSlot(), p.variant().accuracy()));
             }
         }
         return points;
-    }
-
-    /** The seeded (seed 0) ONNX model for the variant, generated once into {@code cacheDir/models}. */
-    static Path modelFor(EfficientNetVariant v, Path cacheDir) {
-        Path dir = cacheDir.resolve("models");
-        Path model = dir.resolve("efficientnet_" + v.name().toLowerCase(Locale.ROOT) + "_seed0.onnx");
-        if (Files.isRegularFile(model)) {
-            return model;
-        }
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, model.getFileName().toString(), ".tmp");
-            EfficientNetOnnxGenerator.write(v, new SeededWeights(0), tmp);
-            Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot generate " + model, e);
-        }
     }
 }

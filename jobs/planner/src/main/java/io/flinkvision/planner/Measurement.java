@@ -1,7 +1,5 @@
 package io.flinkvision.planner;
 
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
-
 /**
  * One measured point: a variant run at one batch size in one slot.
  *
@@ -11,7 +9,7 @@ import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
  *     path, its wait for the batch to fill and any queue for the runner, which depend on the load.
  * @param batches how many batches were timed
  */
-public record Measurement(EfficientNetVariant variant, int batchSize, double framesPerSecond, double batchP99Millis,
+public record Measurement(Candidate variant, int batchSize, double framesPerSecond, double batchP99Millis,
                           int batches) {
     public Measurement {
         if (variant == null) {

@@ -1,7 +1,6 @@
 package io.flinkvision.planner;
 
 import io.flinkvision.measure.FrameSize;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -105,7 +103,7 @@ public final class MeasurementCache {
      * The cached pixel-path cost (mean core-ms per frame) for a variant and frame size on this hardware.
      * Files from before the mean was kept (they hold a median, {@code pixel_core_ms}) are measured again.
      */
-    public Optional<Double> readPixelCost(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
+    public Optional<Double> readPixelCost(HardwareFingerprint hw, Candidate variant, FrameSize frame) {
         Properties p = load(pixelFile(hw, variant, frame));
         if (p == null || !pixelKey(hw, variant, frame).equals(p.getProperty("key"))) {
             return Optional.empty();
@@ -117,7 +115,7 @@ public final class MeasurementCache {
         }
     }
 
-    public void writePixelCost(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame,
+    public void writePixelCost(HardwareFingerprint hw, Candidate variant, FrameSize frame,
                                double meanCoreMillis) {
         Properties p = new Properties();
         p.setProperty("key", pixelKey(hw, variant, frame));
@@ -125,12 +123,12 @@ public final class MeasurementCache {
         store(pixelFile(hw, variant, frame), p);
     }
 
-    private static String pixelKey(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
-        return hw.describe() + ";variant=" + variant + ";pixels=" + frame;
+    private static String pixelKey(HardwareFingerprint hw, Candidate variant, FrameSize frame) {
+        return hw.describe() + ";variant=" + variant.cacheId() + ";pixels=" + frame;
     }
 
-    private String pixelFile(HardwareFingerprint hw, EfficientNetVariant variant, FrameSize frame) {
-        return variant.name().toLowerCase(Locale.ROOT) + "-pixels-" + frame + "-"
+    private String pixelFile(HardwareFingerprint hw, Candidate variant, FrameSize frame) {
+        return variant.fileStem() + "-pixels-" + frame + "-"
                 + CacheKey.shortHash(pixelKey(hw, variant, frame)) + ".properties";
     }
 }

@@ -6,7 +6,6 @@ import io.flinkvision.core.runtime.OnnxModelRunner;
 import io.flinkvision.core.runtime.RunnerOptions;
 import io.flinkvision.measure.ModelThroughput;
 import io.flinkvision.measure.ModelThroughputTimer;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +22,9 @@ final class Measurer {
     /** The result of measuring one model: its points and whether CUDA fell back to CPU. */
     record Result(List<Measurement> measurements, String device, boolean fellBackToCpu) {}
 
-    static Result measure(EfficientNetVariant variant, Path model, RunnerOptions options, List<Integer> batchSizes,
+    static Result measure(Candidate variant, Path model, RunnerOptions options, List<Integer> batchSizes,
                           double seconds) throws InferenceException {
-        ModelSpec spec = ModelSpec.builder().modelPath(model).build();
+        ModelSpec spec = variant.spec(model); // a detector's letterboxed input, read as a detector
         try (OnnxModelRunner runner = new OnnxModelRunner(spec, options)) {
             int sampleLength = spec.preprocess().sampleLength();
             List<Measurement> out = new ArrayList<>();

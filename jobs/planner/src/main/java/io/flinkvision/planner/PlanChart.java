@@ -25,7 +25,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The planner's chart (JFreeChart): paper top-1 accuracy (y) against measured frames/s per slot (x, log
+ * The planner's chart (JFreeChart): paper accuracy (y: ImageNet top-1 or COCO AP) against measured frames/s per slot (x, log
  * scale), each point labelled with its variant; the Pareto front joined by a line, dominated variants
  * as points alone.
  */
@@ -40,6 +40,11 @@ public final class PlanChart {
     private PlanChart() {}
 
     public static JFreeChart chart(List<ParetoFront.Point> points, String title) {
+        return chart(points, title, ModelFamily.EFFICIENTNET.accuracyAxis());
+    }
+
+    /** The chart with the accuracy axis named {@code accuracyAxis} (e.g. COCO AP for detectors). */
+    public static JFreeChart chart(List<ParetoFront.Point> points, String title, String accuracyAxis) {
         if (points.isEmpty()) {
             throw new IllegalArgumentException("nothing to chart: no variant met the latency budget");
         }
@@ -57,7 +62,7 @@ public final class PlanChart {
         x.setStrictValuesFlag(false);
         x.setLowerMargin(0.06);
         x.setUpperMargin(0.1);
-        NumberAxis y = new NumberAxis("ImageNet top-1 % (paper)");
+        NumberAxis y = new NumberAxis(accuracyAxis);
         y.setAutoRangeIncludesZero(false);
         y.setTickUnit(new NumberTickUnit(1));
         y.setUpperMargin(0.08);
@@ -89,12 +94,16 @@ public final class PlanChart {
     }
 
     public static void write(List<ParetoFront.Point> points, String title, Path png) {
+        write(points, title, ModelFamily.EFFICIENTNET.accuracyAxis(), png);
+    }
+
+    public static void write(List<ParetoFront.Point> points, String title, String accuracyAxis, Path png) {
         try {
             Path parent = png.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            ChartUtils.saveChartAsPNG(png.toFile(), chart(points, title), WIDTH, HEIGHT);
+            ChartUtils.saveChartAsPNG(png.toFile(), chart(points, title, accuracyAxis), WIDTH, HEIGHT);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + png, e);
         }

@@ -1,7 +1,5 @@
 package io.flinkvision.planner;
 
-import io.flinkvision.modelgen.efficientnet.EfficientNetArchitecture;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,37 +10,41 @@ import java.util.function.Function;
 public final class PlanTable {
     private PlanTable() {}
 
-    /** Architecture figures per variant; a function so tests need not build architectures. */
+    /** Architecture figures per variant (NaN: unknown, a user's file); a function so tests need not build architectures. */
     public record Figures(double paramsMillions, double multiplyAddsGiga) {
-        public static Figures of(EfficientNetVariant v) {
-            EfficientNetArchitecture a = EfficientNetArchitecture.of(v);
-            return new Figures(a.parameterCount() / 1e6, a.multiplyAdds() / 1e9);
+        public static Figures of(Candidate c) {
+            return c.figures();
         }
     }
 
     /** The column header, with a pixel_ms column when the pixel path was counted. */
-    static String header(boolean pixelPath) {
-        return String.format(Locale.ROOT, "%-7s %6s %9s %8s %5s", "variant", "top1%", "params(M)", "MACs(G)", "res")
+    static String header(String accuracyColumn, boolean pixelPath) {
+        return String.format(Locale.ROOT, "%-7s %6s %9s %8s %5s", "variant", accuracyColumn, "params(M)", "MACs(G)", "res")
                 + (pixelPath ? String.format(Locale.ROOT, " %9s", "pixel_ms") : "")
                 + String.format(Locale.ROOT, " %10s %11s %12s %6s", "best_batch", "fps/slot", "batch_p99_ms", "slots");
     }
 
     /** One table row; "-" where no batch size meets the budget; {@code pixelCoreMillis} null: model only. */
     static String row(VariantPlan p, Figures f, Double pixelCoreMillis) {
-        EfficientNetVariant v = p.variant();
+        Candidate v = p.variant();
         String batch = p.best().map(m -> Integer.toString(m.batchSize())).orElse("-");
         String fps = p.best().map(m -> String.format(Locale.ROOT, "%.1f", m.framesPerSecond())).orElse("-");
         String p99 = p.best().map(m -> String.format(Locale.ROOT, "%.1f", m.batchP99Millis())).orElse("-");
         String slots = p.slotsNeeded() == Integer.MAX_VALUE ? "-" : Integer.toString(p.slotsNeeded());
-        return String.format(Locale.ROOT, "%-7s %6.1f %9.2f %8.2f %5d", v.name(), v.paperTop1(), f.paramsMillions(),
-                        f.multiplyAddsGiga(), v.resolution())
+        return String.format(Locale.ROOT, "%-7s %6s %9s %8s %5d", v.name(), orDash(v.accuracy(), "%.1f"),
+                        orDash(f.paramsMillions(), "%.2f"), orDash(f.multiplyAddsGiga(), "%.2f"), v.resolution())
                 + (pixelCoreMillis == null ? "" : String.format(Locale.ROOT, " %9.2f", pixelCoreMillis))
                 + String.format(Locale.ROOT, " %10s %11s %12s %6s%s", batch, fps, p99, slots,
                         p.fits() ? "" : "  (does not fit)");
     }
 
+    /** The value formatted, or "-" when unknown (NaN). */
+    private static String orDash(double value, String format) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
+    }
+
     /** The whole report; the last element is exactly {@link Recommendation#lastLine()}. */
-    public static List<String> lines(Recommendation r, Function<EfficientNetVariant, Figures> figures) {
+    public static List<String> lines(Recommendation r, Function<Candidate, Figures> figures) {
         return lines(r, figures, Map.of(), null, "TaskManager(s)");
     }
 
@@ -52,8 +54,8 @@ public final class PlanTable {
      * names what was decoded. Null frame: model only.
      * {@code taskManagers} names what holds the slots, e.g. "TaskManager(s)" or "GPU(s)".
      */
-    public static List<String> lines(Recommendation r, Function<EfficientNetVariant, Figures> figures,
-                                     Map<EfficientNetVariant, Double> pixelCosts, String frame, String taskManagers) {
+    public static List<String> lines(Recommendation r, Function<Candidate, Figures> figures,
+                                     Map<Candidate, Double> pixelCosts, String frame, String taskManagers) {
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "target %.1f frames/s, batch p99 <= %.0f ms, at most %d slots; %s",
                 r.targetFps(), r.latencyBudgetMillis(), r.maxSlots(), frame == null
@@ -61,15 +63,15 @@ public final class PlanTable {
                         : "fps/slot includes decoding + preprocessing a " + frame + " (pixel_ms: mean core-ms per frame)"));
         out.add("batch_p99_ms: p99 of one batch through the model; a frame also waits for its pixel path,"
                 + " for its batch to fill and for a free runner");
-        out.add(header(frame != null));
+        out.add(header(r.chosen().variant().family().accuracyColumn(), frame != null));
         for (VariantPlan p : r.plans()) {
             out.add(row(p, figures.apply(p.variant()), frame == null ? null : pixelCosts.get(p.variant())));
         }
         VariantPlan c = r.chosen();
         if (r.anyFits()) {
             out.add(String.format(Locale.ROOT,
-                    "most accurate variant that fits: %s (top-1 %.1f%%), batch %d, %d slot(s) = %d %s"
-                            + " at %d slot(s) each", c.variant(), c.variant().paperTop1(),
+                    "most accurate variant that fits: %s (%s), batch %d, %d slot(s) = %d %s"
+                            + " at %d slot(s) each", c.variant(), c.variant().family().describeAccuracy(c.variant()),
                     c.best().orElseThrow().batchSize(), c.slotsNeeded(), r.taskManagersNeeded(), taskManagers,
                     r.slotsPerTaskManager()));
         } else {

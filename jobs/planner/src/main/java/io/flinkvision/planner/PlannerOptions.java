@@ -2,8 +2,8 @@ package io.flinkvision.planner;
 
 import io.flinkvision.core.runtime.Device;
 import io.flinkvision.measure.FrameSize;
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -28,9 +28,22 @@ public final class PlannerOptions {
             description = "Budget for the p99 latency of one batch through the model (batch_p99_ms), in ms.")
     private double latencyBudgetMillis;
 
-    @Option(names = "--variants", split = ",", paramLabel = "B<n>", converter = VariantConverter.class,
-            defaultValue = "B0,B1,B2,B3,B4", description = "Variants to measure (default: ${DEFAULT-VALUE}; B5-B7 on request).")
-    private List<EfficientNetVariant> variants;
+    @Option(names = "--family", paramLabel = "efficientnet|efficientdet", defaultValue = "efficientnet",
+            converter = FamilyConverter.class,
+            description = "Model family to measure: the EfficientNet classifiers or the EfficientDet detectors "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private ModelFamily family;
+
+    @Option(names = "--variants", split = ",", paramLabel = "B<n>|D<n>",
+            description = "Variants of --family to measure (default: B0-B4, B5-B7 on request; D0-D3, D4-D7 on "
+                    + "request; none when --model is given).")
+    private List<String> variants;
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Also measure this ONNX model (e.g. the shared YOLOX stand-in with --family efficientdet), "
+                    + "read as --family's task; its accuracy is unknown, so it is recommended only if nothing "
+                    + "with a known accuracy fits.")
+    private Path model;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
             description = "Where the model runs (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a note.")
@@ -102,6 +115,7 @@ public final class PlannerOptions {
         for (int batch : batchSizes) {
             positive(batch, "--batch-sizes");
         }
+        variants(); // names each unknown variant or missing --model file
     }
 
     private static void positive(double value, String option) {
@@ -116,16 +130,20 @@ public final class PlannerOptions {
         }
     }
 
-    /** B0..B7 in any case. */
-    static final class VariantConverter implements ITypeConverter<EfficientNetVariant> {
+    /** efficientnet or efficientdet in any case. */
+    static final class FamilyConverter implements ITypeConverter<ModelFamily> {
         @Override
-        public EfficientNetVariant convert(String value) {
+        public ModelFamily convert(String value) {
             try {
-                return EfficientNetVariant.parse(value.trim());
+                return ModelFamily.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown variant '" + value + "' (B0..B7)");
+                throw new TypeConversionException("unknown family '" + value + "' (efficientnet or efficientdet)");
             }
         }
+    }
+
+    public ModelFamily family() {
+        return family;
     }
 
     public int streams() {
@@ -144,9 +162,31 @@ public final class PlannerOptions {
         return latencyBudgetMillis;
     }
 
-    /** The variants asked for, each once, smallest first. */
-    public List<EfficientNetVariant> variants() {
-        return List.copyOf(new TreeSet<>(variants));
+    /**
+     * What to measure, each once, smallest first, the --model file last: the --variants of --family, or
+     * its defaults when neither --variants nor --model is given.
+     *
+     * @throws IllegalArgumentException naming an unknown variant or a --model that is not a file
+     */
+    public List<Candidate> variants() {
+        List<Candidate> out = new ArrayList<>();
+        if (variants != null) {
+            for (String name : variants) {
+                try {
+                    out.add(family.variant(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--variants: unknown variant '" + name + "' of --family "
+                            + family.name().toLowerCase(java.util.Locale.ROOT) + " ("
+                            + (family == ModelFamily.EFFICIENTNET ? "B0..B7" : "D0..D7") + ")");
+                }
+            }
+        } else if (model == null) {
+            out.addAll(family.defaults());
+        }
+        if (model != null) {
+            out.add(Candidate.file(family, model));
+        }
+        return List.copyOf(new TreeSet<>(out));
     }
 
     public Device device() {

@@ -1,6 +1,5 @@
 package io.flinkvision.planner;
 
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -12,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The planner's decision: per variant the best batch size within the latency budget and the slots it
- * needs; the recommended variant is the most accurate (paper top-1) one that fits in {@code maxSlots},
+ * needs; the recommended variant is the most accurate (paper top-1 or COCO AP; a --model file's is unknown and ranks last) one that fits in {@code maxSlots},
  * or, when none fits, the fastest one.
  */
 public record Recommendation(List<VariantPlan> plans, VariantPlan chosen, boolean anyFits, double targetFps,
@@ -27,7 +26,7 @@ public record Recommendation(List<VariantPlan> plans, VariantPlan chosen, boolea
         if (maxSlots < 1 || slotsPerTaskManager < 1) {
             throw new IllegalArgumentException("max slots and slots per TaskManager must be >= 1");
         }
-        Map<EfficientNetVariant, List<Measurement>> byVariant = new TreeMap<>();
+        Map<Candidate, List<Measurement>> byVariant = new TreeMap<>();
         for (Measurement m : measurements) {
             byVariant.computeIfAbsent(m.variant(), v -> new ArrayList<>()).add(m);
         }
@@ -35,7 +34,7 @@ public record Recommendation(List<VariantPlan> plans, VariantPlan chosen, boolea
             throw new IllegalArgumentException("no measurements");
         }
         List<VariantPlan> plans = new ArrayList<>();
-        for (Map.Entry<EfficientNetVariant, List<Measurement>> e : byVariant.entrySet()) {
+        for (Map.Entry<Candidate, List<Measurement>> e : byVariant.entrySet()) {
             Optional<Measurement> best = e.getValue().stream()
                     .filter(m -> m.meets(latencyBudgetMillis) && m.framesPerSecond() > 0)
                     .max(Comparator.comparingDouble(Measurement::framesPerSecond)
@@ -44,17 +43,22 @@ public record Recommendation(List<VariantPlan> plans, VariantPlan chosen, boolea
             plans.add(new VariantPlan(e.getKey(), best, slots, best.isPresent() && slots <= maxSlots));
         }
         Optional<VariantPlan> mostAccurateFitting = plans.stream().filter(VariantPlan::fits)
-                .max(Comparator.comparingDouble(p -> p.variant().paperTop1()));
+                .max(Comparator.comparingDouble(p -> rankedAccuracy(p.variant())));
         VariantPlan chosen = mostAccurateFitting.orElseGet(() -> fastest(plans, byVariant));
         return new Recommendation(List.copyOf(plans), chosen, mostAccurateFitting.isPresent(), targetFps,
                 latencyBudgetMillis, maxSlots, slotsPerTaskManager);
+    }
+
+    /** The paper accuracy, a file's unknown one ranking below every known one. */
+    private static double rankedAccuracy(Candidate c) {
+        return c.hasAccuracy() ? c.accuracy() : Double.NEGATIVE_INFINITY;
     }
 
     /**
      * The variant with the highest fps/slot within budget; if nothing meets the budget, the highest raw
      * fps (reported with unbounded slots, since no slot count meets the budget).
      */
-    private static VariantPlan fastest(List<VariantPlan> plans, Map<EfficientNetVariant, List<Measurement>> all) {
+    private static VariantPlan fastest(List<VariantPlan> plans, Map<Candidate, List<Measurement>> all) {
         Optional<VariantPlan> withinBudget = plans.stream().filter(p -> p.best().isPresent())
                 .max(Comparator.comparingDouble(VariantPlan::fpsPerSlot));
         if (withinBudget.isPresent()) {
@@ -86,7 +90,7 @@ public record Recommendation(List<VariantPlan> plans, VariantPlan chosen, boolea
         return taskManagersFor(chosen.slotsNeeded(), slotsPerTaskManager);
     }
 
-    /** The planner's last line: {@code recommend variant=B<n> slots=<n> fps_per_slot=<x>}. */
+    /** The planner's last line: {@code recommend variant=<B<n>|D<n>|file> slots=<n> fps_per_slot=<x>}. */
     public String lastLine() {
         String slots = chosen.slotsNeeded() == Integer.MAX_VALUE ? "inf" : Integer.toString(chosen.slotsNeeded());
         return String.format(Locale.ROOT, "recommend variant=%s slots=%s fps_per_slot=%.1f",

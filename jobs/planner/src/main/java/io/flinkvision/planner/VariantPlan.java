@@ -1,6 +1,5 @@
 package io.flinkvision.planner;
 
-import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.util.Optional;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Optional;
  *
  * @param slotsNeeded ceil(target / fps per slot), or {@link Integer#MAX_VALUE} without a usable measurement
  */
-public record VariantPlan(EfficientNetVariant variant, Optional<Measurement> best, int slotsNeeded, boolean fits) {
+public record VariantPlan(Candidate variant, Optional<Measurement> best, int slotsNeeded, boolean fits) {
 
     public double fpsPerSlot() {
         return best.map(Measurement::framesPerSecond).orElse(0.0);

@@ -1,13 +1,10 @@
 package io.flinkvision.planner;
 
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B0;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B1;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B2;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flinkvision.core.model.OnnxEnvironment;
 import io.flinkvision.measure.FrameSize;
+import io.flinkvision.modelgen.efficientdet.EfficientDetVariant;
 import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  * target.
  */
 class CapacityPlannerTest {
+    private static final Candidate B0 = Candidate.of(EfficientNetVariant.B0);
+    private static final Candidate B1 = Candidate.of(EfficientNetVariant.B1);
+    private static final Candidate B2 = Candidate.of(EfficientNetVariant.B2);
+    private static final Candidate B3 = Candidate.of(EfficientNetVariant.B3);
+    private static final Candidate D0 = Candidate.of(EfficientDetVariant.D0);
+    private static final Candidate D1 = Candidate.of(EfficientDetVariant.D1);
+    private static final Candidate D2 = Candidate.of(EfficientDetVariant.D2);
+    private static final Candidate D3 = Candidate.of(EfficientDetVariant.D3);
+    /** The shared YOLOX-nano detector (static batch 1), the stand-in the issue asks to measure on request. */
+    private static final Path STAND_IN = Path.of("../../../shared/models/yolox_nano_coco_416_pretrained_FALLBACK_not_efficientdet.onnx");
+
     @TempDir
     Path tmp;
 
@@ -52,7 +61,7 @@ class CapacityPlannerTest {
         return HardwareFingerprint.current(OnnxEnvironment.get().getVersion(), "cpu", 1);
     }
 
-    private static Measurement m(EfficientNetVariant v, int batch, double fps, double batchP99) {
+    private static Measurement m(Candidate v, int batch, double fps, double batchP99) {
         return new Measurement(v, batch, fps, batchP99, 100);
     }
 
@@ -178,5 +187,134 @@ class CapacityPlannerTest {
         assertThat(cached.report()).contains("B0: cached").doesNotContain("measured on");
         assertThat(cached.lastLine()).isEqualTo(measured.lastLine());
         assertThat(new ArrayList<>(cached.recommendation().plans())).isEqualTo(measured.recommendation().plans());
+    }
+
+    /** Caches, for this machine, batch sizes 1 and 2 of D0-D3 (as a loaded CPU might measure them), timed 1 s each. */
+    private Path detectorCacheWithKnownNumbers() {
+        Path dir = tmp.resolve("detectors");
+        MeasurementCache cache = new MeasurementCache(dir);
+        HardwareFingerprint hw = thisMachine();
+        cache.write(new CacheKey(hw, D0, List.of(1, 2)), List.of(m(D0, 1, 4.0, 300), m(D0, 2, 5.0, 450)), 1);
+        cache.write(new CacheKey(hw, D1, List.of(1, 2)), List.of(m(D1, 1, 2.0, 600), m(D1, 2, 2.2, 1100)), 1);
+        cache.write(new CacheKey(hw, D2, List.of(1, 2)), List.of(m(D2, 1, 1.2, 900), m(D2, 2, 1.3, 1700)), 1);
+        // D3 is over a 1000 ms budget at every batch size.
+        cache.write(new CacheKey(hw, D3, List.of(1, 2)), List.of(m(D3, 1, 0.6, 1800), m(D3, 2, 0.7, 3300)), 1);
+        return dir;
+    }
+
+    private static String[] detectorArgs(Path cache, String... more) {
+        return Stream.concat(Stream.of("--family", "efficientdet", "--batch-sizes", "1,2", "--seconds", "1",
+                "--cache", cache.toString()), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
+    void forDetectorsItRecommendsTheEfficientDetTheNumbersImplyWithoutMeasuring() throws Exception {
+        Path cache = detectorCacheWithKnownNumbers();
+
+        // 2 x 2 = 4 frames/s within 1000 ms and 4 slots (D0-D3 by default): D3 is out of budget;
+        // D2 at batch 1 (1.2/s) needs ceil(4 / 1.2) = 4 slots, and is the most accurate that fits.
+        Run roomy = run(detectorArgs(cache, "--streams", "2", "--fps", "2", "--latency-budget-ms", "1000",
+                "--max-slots", "4"));
+        assertThat(roomy.lastLine()).isEqualTo("recommend variant=D2 slots=4 fps_per_slot=1.2");
+        assertThat(roomy.report()).contains("D0: cached", "D1: cached", "D2: cached", "D3: cached")
+                .doesNotContain("measured on").contains("COCO AP 43.0")
+                .containsPattern("variant +AP params\\(M\\)");
+        assertThat(roomy.recommendation().plans()).extracting(p -> p.variant().name())
+                .containsExactly("D0", "D1", "D2", "D3");
+        assertThat(roomy.recommendation().plans()).filteredOn(p -> p.variant() == D3).singleElement()
+                .satisfies(p -> assertThat(p.best()).isEmpty());
+        assertThat(cache.resolve("models")).as("nothing was generated to measure").doesNotExist();
+
+        // Two slots: D2 needs 4, D1 at batch 1 (2.0/s) needs 2.
+        Run twoSlots = run(detectorArgs(cache, "--streams", "2", "--fps", "2", "--latency-budget-ms", "1000",
+                "--max-slots", "2"));
+        assertThat(twoSlots.lastLine()).isEqualTo("recommend variant=D1 slots=2 fps_per_slot=2.0");
+
+        // 500 ms: only D0 keeps its batch 2 (450 ms, 5/s) and serves 4 frames/s in one slot.
+        Run tight = run(detectorArgs(cache, "--streams", "2", "--fps", "2", "--latency-budget-ms", "500",
+                "--max-slots", "4"));
+        assertThat(tight.lastLine()).isEqualTo("recommend variant=D0 slots=1 fps_per_slot=5.0");
+
+        Path chart = tmp.resolve("detectors.png");
+        run(detectorArgs(cache, "--streams", "2", "--fps", "2", "--latency-budget-ms", "1000", "--chart",
+                chart.toString()));
+        assertThat(ImageIO.read(chart.toFile()).getWidth()).isEqualTo(PlanChart.WIDTH);
+    }
+
+    @Test
+    void theCacheKeepsFamiliesApart() throws Exception {
+        // B0 and D0 measured alike on the same machine: the EfficientNet entry must not answer for D0.
+        Path cache = tmp.resolve("families");
+        new MeasurementCache(cache).write(new CacheKey(thisMachine(), B0, List.of(1)), List.of(m(B0, 1, 100, 10)), 1);
+        CacheKey d0 = new CacheKey(thisMachine(), D0, List.of(1));
+        assertThat(d0.fileName()).isNotEqualTo(new CacheKey(thisMachine(), B0, List.of(1)).fileName());
+        assertThat(d0.text()).contains("efficientdet-D0");
+        assertThat(new MeasurementCache(cache).read(d0, 1)).isEmpty();
+
+        new MeasurementCache(cache).write(d0, List.of(m(D0, 1, 3, 400)), 1);
+        Run detectors = run("--family", "efficientdet", "--variants", "D0", "--batch-sizes", "1", "--seconds", "1",
+                "--cache", cache.toString(), "--streams", "1", "--fps", "1", "--latency-budget-ms", "1000");
+        assertThat(detectors.lastLine()).isEqualTo("recommend variant=D0 slots=1 fps_per_slot=3.0");
+        Run classifiers = run("--variants", "B0", "--batch-sizes", "1", "--seconds", "1",
+                "--cache", cache.toString(), "--streams", "1", "--fps", "1", "--latency-budget-ms", "1000");
+        assertThat(classifiers.lastLine()).isEqualTo("recommend variant=B0 slots=1 fps_per_slot=100.0");
+    }
+
+    private static Path standIn() {
+        boolean required = "1".equals(System.getenv("FLINKVISION_REQUIRE_SHARED"));
+        if (!required) {
+            Assumptions.assumeTrue(Files.isRegularFile(STAND_IN), "needs the shared YOLOX stand-in at " + STAND_IN);
+        }
+        assertThat(STAND_IN).as("FLINKVISION_REQUIRE_SHARED=1: the shared stand-in detector").isRegularFile();
+        return STAND_IN;
+    }
+
+    @Test
+    void aModelFileOfUnknownAccuracyIsRecommendedOnlyWhenNoEfficientDetFits() throws Exception {
+        Path standIn = standIn();
+        Path cache = detectorCacheWithKnownNumbers();
+        Candidate file = Candidate.file(ModelFamily.EFFICIENTDET, standIn);
+        assertThat(file.resolution()).as("read from the model's input").isEqualTo(416);
+        new MeasurementCache(cache).write(new CacheKey(thisMachine(), file, List.of(1, 2)),
+                List.of(m(file, 1, 12, 90), m(file, 2, 12.5, 170)), 1);
+        String[] withFile = {"--variants", "D0", "--model", standIn.toString()};
+
+        // 4 frames/s in one slot: D0 (5/s at batch 2) fits and has a known AP; the file, faster, does not win.
+        Run both = run(detectorArgs(cache, Stream.concat(Stream.of(withFile), Stream.of("--streams", "2", "--fps",
+                "2", "--latency-budget-ms", "1000", "--max-slots", "1")).toArray(String[]::new)));
+        assertThat(both.lastLine()).isEqualTo("recommend variant=D0 slots=1 fps_per_slot=5.0");
+        assertThat(both.report()).contains(file.name() + ": cached");
+
+        // 20 frames/s in two slots: D0 needs 4; the file at batch 2 (12.5/s) needs 2.
+        Run fast = run(detectorArgs(cache, Stream.concat(Stream.of(withFile), Stream.of("--streams", "4", "--fps",
+                "5", "--latency-budget-ms", "1000", "--max-slots", "2")).toArray(String[]::new)));
+        assertThat(fast.lastLine()).isEqualTo("recommend variant=" + file.name() + " slots=2 fps_per_slot=12.5");
+        assertThat(fast.report()).contains("accuracy unknown");
+    }
+
+    @Test
+    void measuresTheStandInDetectorThroughItsLetterboxThenAnswersFromTheCache() throws Exception {
+        Path standIn = standIn();
+        Path cache = tmp.resolve("stand-in");
+        // The stand-in takes batch 1 only (a static input).
+        String[] options = {"--family", "efficientdet", "--model", standIn.toString(), "--streams", "1", "--fps",
+                "1", "--latency-budget-ms", "5000", "--batch-sizes", "1", "--seconds", "0.3", "--frame", "320x240",
+                "--cache", cache.toString()};
+
+        Run measured = run(options);
+
+        String name = Candidate.file(ModelFamily.EFFICIENTDET, standIn).name();
+        assertThat(measured.report()).contains(name + ": measured on cpu")
+                .contains(name + ": decode + preprocess 320x240 JPEG to 416 px");
+        assertThat(measured.recommendation().plans()).singleElement().satisfies(p -> {
+            assertThat(p.best()).isPresent();
+            assertThat(p.best().orElseThrow().batches()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(cache.resolve("models")).as("a user's file is not generated").doesNotExist();
+
+        Run cached = run(options);
+
+        assertThat(cached.report()).contains(name + ": cached").doesNotContain("measured on");
+        assertThat(cached.lastLine()).isEqualTo(measured.lastLine());
     }
 }

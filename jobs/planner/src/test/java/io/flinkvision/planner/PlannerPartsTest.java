@@ -1,8 +1,8 @@
 package io.flinkvision.planner;
 
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B0;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B3;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flinkvision.modelgen.efficientnet.EfficientNetVariant;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -30,6 +30,9 @@ import picocli.CommandLine;
 
 /** The planner's parts: options and command line, Pareto front, measurement cache, cost model, fingerprint, chart. */
 class PlannerPartsTest {
+    private static final Candidate B0 = Candidate.of(EfficientNetVariant.B0);
+    private static final Candidate B3 = Candidate.of(EfficientNetVariant.B3);
+
     @TempDir
     Path tmp;
 
@@ -40,7 +43,7 @@ class PlannerPartsTest {
     void optionsHaveDefaultsAndNameWhatIsWrong() {
         PlannerOptions o = PlannerOptions.parse("--streams", "4", "--fps", "7.5", "--latency-budget-ms", "250");
         assertThat(o.targetFps()).isEqualTo(30.0);
-        assertThat(o.variants()).extracting(Enum::name).containsExactly("B0", "B1", "B2", "B3", "B4");
+        assertThat(o.variants()).extracting(Candidate::name).containsExactly("B0", "B1", "B2", "B3", "B4");
         assertThat(o.batchSizes()).containsExactly(1, 2, 4);
         assertThat(o.seconds()).isEqualTo(2.0);
         assertThat(o.maxSlots()).isEqualTo(8);
@@ -59,6 +62,13 @@ class PlannerPartsTest {
         assertThat(custom.refresh()).isTrue();
         assertThat(custom.frame()).isEqualTo(new FrameSize(1280, 720));
 
+        PlannerOptions detectors = PlannerOptions.parse("--streams", "1", "--fps", "1", "--latency-budget-ms", "1",
+                "--family", "EfficientDet");
+        assertThat(detectors.family()).isEqualTo(ModelFamily.EFFICIENTDET);
+        assertThat(detectors.variants()).extracting(Candidate::name).containsExactly("D0", "D1", "D2", "D3");
+        assertThat(PlannerOptions.parse("--streams", "1", "--fps", "1", "--latency-budget-ms", "1", "--family",
+                "efficientdet", "--variants", "d3,D1").variants()).extracting(Candidate::name).containsExactly("D1", "D3");
+
         assertThatThrownBy(() -> PlannerOptions.parse("--streams", "4"))
                 .hasMessageContaining("Missing required options").hasMessageContaining("--fps")
                 .hasMessageContaining("--latency-budget-ms");
@@ -71,6 +81,12 @@ class PlannerPartsTest {
                 .hasMessageContaining("--seconds must be > 0");
         assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "1", "--variants", "B9")))
                 .hasMessageContaining("unknown variant 'B9'");
+        assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "1", "--family", "efficientdet",
+                "--variants", "B0"))).hasMessageContaining("unknown variant 'B0' of --family efficientdet (D0..D7)");
+        assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "1", "--family", "yolo")))
+                .hasMessageContaining("unknown family 'yolo'");
+        assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "1", "--model", "/nonexistent.onnx")))
+                .hasMessageContaining("--model /nonexistent.onnx is not a file");
         assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "1", "--device", "tpu")))
                 .hasMessageContaining("--device").hasMessageContaining("tpu");
         assertThatThrownBy(() -> PlannerOptions.parse(with(target, "--streams", "two")))
@@ -108,6 +124,11 @@ class PlannerPartsTest {
         assertThat(invalid.exitCode()).isEqualTo(2);
         assertThat(invalid.err()).contains("--streams must be >= 1, got 0").contains("Usage: plan");
 
+        Executed wrongFamily = execute("--streams", "1", "--fps", "1", "--latency-budget-ms", "1",
+                "--family", "efficientdet", "--variants", "B2");
+        assertThat(wrongFamily.exitCode()).isEqualTo(2);
+        assertThat(wrongFamily.err()).contains("unknown variant 'B2' of --family efficientdet").contains("Usage: plan");
+
         Executed missing = execute();
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required options");
@@ -118,7 +139,8 @@ class PlannerPartsTest {
         Executed help = execute("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: plan", "--latency-budget-ms=L", "--frame=WxH",
-                "recommend variant=B<n> slots=<n> fps_per_slot=<x>");
+                "recommend variant=<name> slots=<n> fps_per_slot=<x>", "--family=efficientnet|efficientdet",
+                "--model=FILE");
         assertThat(help.out()).contains("--cache=DIR").contains("flink-vision/planner");
 
         Executed version = execute("--version");

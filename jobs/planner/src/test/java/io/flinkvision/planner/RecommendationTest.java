@@ -1,8 +1,5 @@
 package io.flinkvision.planner;
 
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B0;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B1;
-import static io.flinkvision.modelgen.efficientnet.EfficientNetVariant.B2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@link Recommendation}: batch choice within the latency budget, slot arithmetic and the variant picked. */
 class RecommendationTest {
-    private static Measurement m(EfficientNetVariant v, int batch, double fps, double p99) {
+    private static final Candidate B0 = Candidate.of(EfficientNetVariant.B0);
+    private static final Candidate B1 = Candidate.of(EfficientNetVariant.B1);
+    private static final Candidate B2 = Candidate.of(EfficientNetVariant.B2);
+
+    private static Measurement m(Candidate v, int batch, double fps, double p99) {
         return new Measurement(v, batch, fps, p99, 10);
     }
 
