@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -282,9 +285,22 @@ class ClassificationPipelineITCase {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Sends one record and waits for the broker's acknowledgement. A send whose future nobody reads
+     * fails silently: a record that once timed out in the producer went missing (the run took two
+     * minutes longer, the producer's delivery timeout), and the test then blamed the job for it.
+     */
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, long sequence,
                              byte[] value) {
-        producer.send(new ProducerRecord<>(topic, null, TestFrames.captureMillis(sequence),
-                key.getBytes(StandardCharsets.UTF_8), value));
+        try {
+            producer.send(new ProducerRecord<>(topic, null, TestFrames.captureMillis(sequence),
+                    key.getBytes(StandardCharsets.UTF_8), value)).get(150, TimeUnit.SECONDS); // past delivery.timeout.ms (120 s): the producer's own error wins
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + key + "/" + sequence, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the test could not publish " + key + "/" + sequence + " to " + topic
+                    + " (a broker problem, not the job's): " + e, e);
+        }
     }
 }
