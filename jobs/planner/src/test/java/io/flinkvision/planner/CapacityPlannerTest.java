@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
+import io.flinkvision.testkit.SharedData;
+import io.flinkvision.testkit.SharedFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,6 @@ class CapacityPlannerTest {
     private static final Candidate D2 = Candidate.of(EfficientDetVariant.D2);
     private static final Candidate D3 = Candidate.of(EfficientDetVariant.D3);
     /** The shared YOLOX-nano detector (static batch 1), the stand-in the issue asks to measure on request. */
-    private static final Path STAND_IN = Path.of("../../../shared/models/yolox_nano_coco_416_pretrained_FALLBACK_not_efficientdet.onnx");
 
     @TempDir
     Path tmp;
@@ -260,13 +260,9 @@ class CapacityPlannerTest {
         assertThat(classifiers.lastLine()).isEqualTo("recommend variant=B0 slots=1 fps_per_slot=100.0");
     }
 
+    /** The shared YOLOX stand-in: skipped with the reason without ../shared, failed where CI requires it. */
     private static Path standIn() {
-        boolean required = "1".equals(System.getenv("FLINKVISION_REQUIRE_SHARED"));
-        if (!required) {
-            Assumptions.assumeTrue(Files.isRegularFile(STAND_IN), "needs the shared YOLOX stand-in at " + STAND_IN);
-        }
-        assertThat(STAND_IN).as("FLINKVISION_REQUIRE_SHARED=1: the shared stand-in detector").isRegularFile();
-        return STAND_IN;
+        return SharedFixtures.require(SharedData.models().resolve(SharedData.DETECTOR_STAND_IN_FILE));
     }
 
     @Test
