@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flinkvision.job.ClassificationJob;
 import io.flinkvision.job.config.ClassificationJobOptions;
 import io.flinkvision.job.config.JobArguments;
-import io.flinkvision.testkit.EmbeddedKafka;
+import io.flinkvision.testkit.EmbeddedKafkaExtension;
 import io.flinkvision.testkit.OutputTopicsReader;
 import io.flinkvision.testkit.SharedData;
 import io.flinkvision.testkit.SharedFixtures;
@@ -39,8 +39,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,19 +54,8 @@ class ClassificationPipelineITCase {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /** What one run of the job published and read back. */
     private record Run(List<TestFrames.Photo> photos, Map<String, TestFrames.Photo> photoByFrameKey,
@@ -82,7 +69,7 @@ class ClassificationPipelineITCase {
         String labelled = name + "-labelled";
         String dead = name + "-dead";
         String summaries = name + "-summaries";
-        kafka.createTopics(2, frames, labelled, dead, summaries);
+        KAFKA.broker().createTopics(2, frames, labelled, dead, summaries);
 
         List<TestFrames.Photo> photos = TestFrames.photos();
         assertThat(photos).as("photos in %s", SharedData.images()).hasSize(14);
@@ -111,7 +98,7 @@ class ClassificationPipelineITCase {
         }
 
         JobArguments args = JobArguments.parse(new String[] {
-                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--bootstrap-servers", KAFKA.broker().bootstrapServers(),
                 "--frames-topic", frames, "--labelled-topic", labelled,
                 "--dead-letter-topic", dead, "--summaries-topic", summaries,
                 "--group-id", name, "--transactional-id-prefix", name,
@@ -129,7 +116,7 @@ class ClassificationPipelineITCase {
         job.build(env);
         env.execute(name); // bounded: returns when every frame is processed and the last transaction committed
 
-        OutputTopicsReader out = new OutputTopicsReader(kafka.bootstrapServers(), labelled, dead, summaries);
+        OutputTopicsReader out = new OutputTopicsReader(KAFKA.broker().bootstrapServers(), labelled, dead, summaries);
         int expected = STREAMS.size() * photos.size() + bad.size();
         out.pollUntil(r -> r.outcomes() >= expected && r.framesInWindows() >= expected, Duration.ofSeconds(60));
         out.drain(Duration.ofSeconds(2)); // anything more would be a duplicate
@@ -279,7 +266,7 @@ class ClassificationPipelineITCase {
 
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

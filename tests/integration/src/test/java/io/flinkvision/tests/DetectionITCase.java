@@ -26,7 +26,7 @@ import io.flinkvision.schemas.FrameEncoding;
 import io.flinkvision.schemas.LabelledFrame;
 import io.flinkvision.schemas.ObjectCount;
 import io.flinkvision.schemas.WindowSummary;
-import io.flinkvision.testkit.EmbeddedKafka;
+import io.flinkvision.testkit.EmbeddedKafkaExtension;
 import io.flinkvision.testkit.ExpectedDetections;
 import io.flinkvision.testkit.OutputTopicsReader;
 import io.flinkvision.testkit.SharedData;
@@ -53,8 +53,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -79,19 +77,8 @@ class DetectionITCase {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /** A photo re-encoded as the JPEG a camera would send. */
     private record JpegPhoto(String fileName, byte[] jpeg) {}
@@ -213,7 +200,7 @@ class DetectionITCase {
         String labelled = name + "-labelled";
         String dead = name + "-dead";
         String summaries = name + "-summaries";
-        kafka.createTopics(2, frames, labelled, dead, summaries);
+        KAFKA.broker().createTopics(2, frames, labelled, dead, summaries);
 
         List<JpegPhoto> photos = new ArrayList<>();
         for (TestFrames.Photo photo : TestFrames.photos()) {
@@ -237,7 +224,7 @@ class DetectionITCase {
         }
 
         List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--bootstrap-servers", KAFKA.broker().bootstrapServers(),
                 "--frames-topic", frames, "--labelled-topic", labelled,
                 "--dead-letter-topic", dead, "--summaries-topic", summaries,
                 "--group-id", name, "--transactional-id-prefix", name,
@@ -257,7 +244,7 @@ class DetectionITCase {
         job.build(env);
         env.execute(job.jobName()); // bounded: returns when every frame is processed and committed
 
-        OutputTopicsReader out = new OutputTopicsReader(kafka.bootstrapServers(), labelled, dead, summaries);
+        OutputTopicsReader out = new OutputTopicsReader(KAFKA.broker().bootstrapServers(), labelled, dead, summaries);
         int expected = STREAMS.size() * photos.size();
         out.pollUntil(r -> r.outcomes() >= expected && r.framesInWindows() >= expected, Duration.ofSeconds(60));
         out.drain(Duration.ofSeconds(2)); // anything more would be a duplicate
@@ -340,7 +327,7 @@ class DetectionITCase {
 
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

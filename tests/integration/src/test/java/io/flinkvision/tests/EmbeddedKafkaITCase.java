@@ -1,6 +1,7 @@
 package io.flinkvision.tests;
 
 import io.flinkvision.testkit.EmbeddedKafka;
+import io.flinkvision.testkit.EmbeddedKafkaExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,32 +48,20 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The embedded broker: frames published and read back exactly, transactions, loopback-only, overrides, SASL and cleanup. */
 class EmbeddedKafkaITCase {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void sharedImagesPublishedOnTwoStreamsAreReadBackExactly() throws IOException {
-        kafka.createTopics(2, "frames-it");
+        KAFKA.broker().createTopics(2, "frames-it");
         List<Path> files = new ImageFolderSource(SharedFixtures.images()).files();
-        PublishSummary summary = FramePublisher.builder().bootstrapServers(kafka.bootstrapServers())
+        PublishSummary summary = FramePublisher.builder().bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("frames-it").source(new ImageFolderSource(SharedFixtures.images())).streams(2).fps(0)
                 .build().run();
         assertThat(summary.framesPerStream()).containsOnlyKeys("cam-0", "cam-1").containsValues((long) files.size());
@@ -105,8 +94,8 @@ class EmbeddedKafkaITCase {
 
     @Test
     void committedTransactionsAreVisibleAndAbortedOnesAreNot() {
-        kafka.createTopics(1, "tx-it");
-        Properties props = kafka.clientProperties();
+        KAFKA.broker().createTopics(1, "tx-it");
+        Properties props = KAFKA.broker().clientProperties();
         props.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-it-producer");
         // What the job's exactly-once sinks ask for; the broker must allow it.
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TimeUnit.MINUTES.toMillis(15)));
@@ -132,8 +121,8 @@ class EmbeddedKafkaITCase {
 
     @Test
     void brokerListensOnLoopbackOnly() throws IOException {
-        assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
-        int port = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().indexOf(':') + 1));
+        assertThat(KAFKA.broker().bootstrapServers()).startsWith("127.0.0.1:");
+        int port = Integer.parseInt(KAFKA.broker().bootstrapServers().substring(KAFKA.broker().bootstrapServers().indexOf(':') + 1));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
         }
@@ -148,7 +137,7 @@ class EmbeddedKafkaITCase {
 
     @Test
     void brokerIsConfiguredForOneNodeAndLargeFrames() throws Exception {
-        Map<String, String> config = brokerConfig(kafka);
+        Map<String, String> config = brokerConfig(KAFKA.broker());
         assertThat(config).containsEntry("offsets.topic.replication.factor", "1")
                 .containsEntry("transaction.state.log.replication.factor", "1")
                 .containsEntry("transaction.state.log.min.isr", "1")
@@ -165,7 +154,7 @@ class EmbeddedKafkaITCase {
         Path directory = other.baseDirectory();
         try {
             assertThat(directory).isDirectory();
-            assertThat(other.bootstrapServers()).isNotEqualTo(kafka.bootstrapServers());
+            assertThat(other.bootstrapServers()).isNotEqualTo(KAFKA.broker().bootstrapServers());
             assertThat(brokerConfig(other)).containsEntry("message.max.bytes", "2048");
         } finally {
             other.close();
@@ -199,7 +188,7 @@ class EmbeddedKafkaITCase {
             assertThatThrownBy(() -> secured.clientProperties("mallory"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[alice]");
         }
-        assertThatThrownBy(() -> kafka.clientProperties("alice")).hasMessageContaining("no SASL listener");
+        assertThatThrownBy(() -> KAFKA.broker().clientProperties("alice")).hasMessageContaining("no SASL listener");
     }
 
     private static void describeCluster(Properties props) throws Exception {
@@ -232,7 +221,7 @@ class EmbeddedKafkaITCase {
     /** All records of a topic from the start, waiting until {@code expected} arrived (or 30 s). */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(
             String topic, int partitions, int expected, String isolationLevel) {
-        return readAll(kafka.clientProperties(), topic, partitions, expected, isolationLevel);
+        return readAll(KAFKA.broker().clientProperties(), topic, partitions, expected, isolationLevel);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(
